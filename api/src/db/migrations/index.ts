@@ -1,0 +1,6 @@
+/** Every migration, in order. Listed explicitly so no glob or file loader is involved at run time. */
+import { Migration20261125000000_rooms } from './Migration20261125000000_rooms.js';
+
+export const migrationsList = [
+  { name: 'Migration20261125000000_rooms', class: Migration20261125000000_rooms },
+];

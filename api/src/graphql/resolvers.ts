@@ -1,0 +1,52 @@
+/**
+ * The GraphQL transport adapter: each resolver validates its arguments through the
+ * room service or the signaling hub and maps the result onto the schema's types.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Resolvers } from './generated/resolvers.js';
+import { DateTime } from './scalars.js';
+import { createRoom, findRoom } from '../rooms/room-service.js';
+import { ErrorCode, ParleyError } from '../rooms/errors.js';
+import { stunUrl } from '../stun/ice-servers.js';
+import type { RoomEvent } from '../signaling/types.js';
+
+export function buildResolvers(app: FastifyInstance): Resolvers {
+  const { hub } = app;
+  return {
+    DateTime,
+    Query: {
+      room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
+      iceServers: (_root, _args, ctx) => {
+        const url = stunUrl(app.config, app.stun.port, ctx.reply?.request?.headers.host);
+        return url ? [{ urls: [url] }] : [];
+      },
+    },
+    Mutation: {
+      createRoom: (_root, { input }, ctx) => createRoom(ctx.rooms(), input),
+      sendSignal: (_root, { input }) => {
+        hub.send(input.token, input.to, input.kind, input.payload);
+        return true;
+      },
+    },
+    Room: {
+      participants: (room) => hub.participants(room.id),
+    },
+    RoomEvent: {
+      __resolveType: (event) => (event as RoomEvent).__typename,
+    },
+    Subscription: {
+      joinRoom: {
+        subscribe: async (_root, { slug, displayName }, ctx) => {
+          const room = await findRoom(ctx.rooms(), slug);
+          if (!room) {
+            throw new ParleyError(ErrorCode.ROOM_NOT_FOUND, `No room has the slug "${slug}". Check the link or create the room.`);
+          }
+          const member = hub.join(room, displayName);
+          if (ctx.socket) app.signalingSockets.set(member, ctx.socket);
+          return member.events;
+        },
+        resolve: (event: RoomEvent) => event,
+      },
+    },
+  } as Resolvers;
+}

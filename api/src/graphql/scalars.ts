@@ -1,0 +1,25 @@
+/** DateTime: an ISO 8601 string on the wire, a Date inside the API. */
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+export const DateTime = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'An ISO 8601 date and time in UTC, e.g. 2026-11-25T17:03:00.000Z.',
+  serialize(value) {
+    const date = value instanceof Date ? value : new Date(String(value));
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date.');
+    return date.toISOString();
+  },
+  parseValue(value) {
+    return parseDate(value);
+  },
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be an ISO 8601 string.');
+    return parseDate(ast.value);
+  },
+});
+
+function parseDate(value: unknown): Date {
+  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string.');
+  return date;
+}

@@ -1,0 +1,83 @@
+/**
+ * One participant's bounded, ordered event queue, read as an async iterator by the
+ * transport (the GraphQL subscription). The transport pulls the next event only after
+ * the previous one was written to the socket, so a client that stops reading lets the
+ * queue fill; past `capacity` the mailbox calls `onOverflow` and ends, instead of
+ * growing without limit.
+ */
+export class Mailbox<T> implements AsyncIterableIterator<T> {
+  #queue: T[] = [];
+  #head = 0;
+  #waiting: ((result: IteratorResult<T>) => void) | null = null;
+  #closed = false;
+
+  constructor(
+    readonly capacity: number,
+    private readonly onOverflow: () => void,
+    private readonly onReturn: () => void,
+  ) {}
+
+  get size(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Queues an event; false when the mailbox is closed or has just overflowed. */
+  push(event: T): boolean {
+    if (this.#closed) return false;
+    if (this.#waiting) {
+      const resolve = this.#waiting;
+      this.#waiting = null;
+      resolve({ value: event, done: false });
+      return true;
+    }
+    if (this.size >= this.capacity) {
+      this.close();
+      this.onOverflow();
+      return false;
+    }
+    this.#queue.push(event);
+    return true;
+  }
+
+  /** Ends the stream: a pending read resolves as done and queued events are dropped. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#head = 0;
+    const resolve = this.#waiting;
+    this.#waiting = null;
+    resolve?.({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.size > 0) {
+      const value = this.#queue[this.#head++] as T;
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  /** The reader is done (the subscription ended or its socket closed). */
+  return(): Promise<IteratorResult<T>> {
+    const wasOpen = !this.#closed;
+    this.close();
+    if (wasOpen) this.onReturn();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,28 @@
+/** The signaling core's public shapes: what a participant is and the events it receives. */
+import type { RoomView } from '../rooms/model.js';
+
+export interface ParticipantView {
+  id: string;
+  displayName: string;
+  joinedAt: Date;
+}
+
+export type SignalKind = 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE';
+
+/** One event in a participant's stream, tagged with its GraphQL union member name. */
+export type RoomEvent =
+  | { __typename: 'Welcome'; me: ParticipantView; token: string; room: RoomView }
+  | { __typename: 'ParticipantJoined'; participant: ParticipantView }
+  | { __typename: 'ParticipantLeft'; participant: ParticipantView }
+  | { __typename: 'Signal'; from: string; kind: SignalKind; payload: string };
+
+/** Why a participant's stream ended. */
+export type LeaveReason = 'ended' | 'overflow' | 'shutdown';
+
+/** The limits of the protocol; see docs/signaling.md. */
+export const Limits = {
+  /** A signal payload's largest size in bytes (UTF-8). */
+  maxPayloadBytes: 64 * 1024,
+  /** Events queued for one participant before it is cut off as a slow consumer. */
+  mailboxCapacity: 512,
+} as const;
