@@ -21,6 +21,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     },
     bodyLimit: 256 * 1024,
     forceCloseConnections: true,
+    // A fresh embedded database runs initdb first: seconds on a busy 2-core machine.
+    pluginTimeout: 120_000,
   });
   await app.register(configPlugin, { config });
   await app.register(databasePlugin);

@@ -1,0 +1,202 @@
+/**
+ * A call participant driven by nothing but graphql-ws over a real WebSocket: joins a
+ * room, reads its event stream, sends signals on the same socket. The raw socket is
+ * exposed so tests can cut it the way networks do.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export const JOIN = /* GraphQL */ `
+  subscription Join($slug: String!, $displayName: String) {
+    joinRoom(slug: $slug, displayName: $displayName) {
+      __typename
+      ... on Welcome { token me { id displayName joinedAt } room { id slug title participants { id displayName } } }
+      ... on ParticipantJoined { participant { id displayName } }
+      ... on ParticipantLeft { participant { id displayName } }
+      ... on Signal { from kind payload }
+    }
+  }
+`;
+export const SEND = /* GraphQL */ `
+  mutation Send($input: SignalInput!) { sendSignal(input: $input) }
+`;
+
+export interface RoomEventData {
+  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'Signal';
+  token?: string;
+  me?: { id: string; displayName: string; joinedAt: string };
+  room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string }[] };
+  participant?: { id: string; displayName: string };
+  from?: string;
+  kind?: string;
+  payload?: string;
+}
+
+export interface GraphQLErrorData {
+  message: string;
+  extensions?: { code?: string; field?: string };
+}
+
+export class JoinError extends Error {
+  constructor(readonly errors: GraphQLErrorData[]) {
+    super(errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '));
+  }
+  get code(): string | undefined {
+    return this.errors[0]?.extensions?.code;
+  }
+}
+
+export class Participant {
+  readonly events: RoomEventData[] = [];
+  #waiters: (() => void)[] = [];
+  #read = 0;
+  ended = false;
+  error: JoinError | null = null;
+  socket!: WebSocket;
+  id = '';
+  token = '';
+  welcome!: RoomEventData;
+  #client: Client;
+  #unsubscribe: () => void = () => {};
+
+  private constructor(wsUrl: string) {
+    const self = this;
+    this.#client = createClient({
+      url: wsUrl,
+      retryAttempts: 0,
+      lazy: true,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols);
+          self.socket = this;
+        }
+      },
+    });
+  }
+
+  /** Joins and waits for Welcome; throws JoinError with the server's error codes. */
+  static async join(wsUrl: string, slug: string, displayName?: string): Promise<Participant> {
+    const p = new Participant(wsUrl);
+    p.#unsubscribe = p.#client.subscribe<{ joinRoom: RoomEventData }>(
+      { query: JOIN, variables: { slug, displayName } },
+      {
+        next: (result) => {
+          if (result.errors) p.error = new JoinError(result.errors as GraphQLErrorData[]);
+          if (result.data) p.events.push(result.data.joinRoom);
+          p.#wake();
+        },
+        error: (err) => {
+          p.error = Array.isArray(err) ? new JoinError(err as GraphQLErrorData[]) : new JoinError([{ message: String((err as Error)?.message ?? err) }]);
+          p.ended = true;
+          p.#wake();
+        },
+        complete: () => {
+          p.ended = true;
+          p.#wake();
+        },
+      },
+    );
+    const first = await p.next();
+    if (!first || first.__typename !== 'Welcome') {
+      p.close();
+      throw p.error ?? new Error(`expected Welcome, got ${JSON.stringify(first)}`);
+    }
+    p.welcome = first;
+    p.id = first.me!.id;
+    p.token = first.token!;
+    return p;
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** The next unread event, or null when the stream ends or `ms` pass. */
+  async next(ms = 10_000): Promise<RoomEventData | null> {
+    const until = Date.now() + ms;
+    while (this.#read >= this.events.length) {
+      if (this.ended || Date.now() >= until) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.events[this.#read++] ?? null;
+  }
+
+  /** Reads until an event of this type arrives (skipping others); null on timeout. */
+  async nextOf(type: RoomEventData['__typename'], ms = 10_000): Promise<RoomEventData | null> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const event = await this.next(Math.max(0, until - Date.now()));
+      if (!event || event.__typename === type) return event;
+    }
+  }
+
+  /** Unread events, consumed. */
+  drain(): RoomEventData[] {
+    const rest = this.events.slice(this.#read);
+    this.#read = this.events.length;
+    return rest;
+  }
+
+  /** sendSignal over this participant's socket; resolves to the result or the errors. */
+  async send(to: string, kind: string, payload: string, token = this.token): Promise<{ ok: boolean; errors?: GraphQLErrorData[] }> {
+    return new Promise((resolve) => {
+      let done = false;
+      this.#client.subscribe<{ sendSignal: boolean }>(
+        { query: SEND, variables: { input: { token, to, kind, payload } } },
+        {
+          next: (r) => {
+            done = true;
+            resolve(r.errors ? { ok: false, errors: r.errors as GraphQLErrorData[] } : { ok: r.data?.sendSignal === true });
+          },
+          error: (err) => resolve({ ok: false, errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: String(err) }] }),
+          complete: () => {
+            if (!done) resolve({ ok: false });
+          },
+        },
+      );
+    });
+  }
+
+  /** Ends the subscription politely (graphql-ws complete). */
+  leave(): void {
+    this.#unsubscribe();
+  }
+
+  /** Closes the client and its socket. */
+  close(): void {
+    this.#unsubscribe();
+    void this.#client.dispose();
+  }
+}
+
+/** sendSignal over HTTP POST, as a script would. */
+export async function sendOverHttp(url: string, input: Record<string, string>): Promise<{ data?: unknown; errors?: GraphQLErrorData[] }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SEND, variables: { input } }),
+  });
+  return (await res.json()) as { data?: unknown; errors?: GraphQLErrorData[] };
+}
+
+export async function createRoom(url: string, title: string, slug?: string): Promise<{ id: string; slug: string }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation($input: CreateRoomInput!) { createRoom(input: $input) { id slug } }',
+      variables: { input: { title, slug } },
+    }),
+  });
+  const body = (await res.json()) as { data?: { createRoom: { id: string; slug: string } }; errors?: unknown };
+  if (!body.data) throw new Error(`createRoom failed: ${JSON.stringify(body.errors)}`);
+  return body.data.createRoom;
+}
