@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Mailbox } from './mailbox.js';
+
+describe('Mailbox', () => {
+  it('delivers in order, to a waiting reader and from the queue', async () => {
+    const box = new Mailbox<number>(10, vi.fn(), vi.fn());
+    const pending = box.next();
+    box.push(1);
+    box.push(2);
+    box.push(3);
+    expect(await pending).toEqual({ value: 1, done: false });
+    expect(await box.next()).toEqual({ value: 2, done: false });
+    expect(await box.next()).toEqual({ value: 3, done: false });
+    expect(box.size).toBe(0);
+  });
+
+  it('overflows past capacity: calls onOverflow once, ends, drops the backlog', async () => {
+    const onOverflow = vi.fn();
+    const onReturn = vi.fn();
+    const box = new Mailbox<number>(3, onOverflow, onReturn);
+    expect([box.push(1), box.push(2), box.push(3)]).toEqual([true, true, true]);
+    expect(box.push(4)).toBe(false);
+    expect(onOverflow).toHaveBeenCalledTimes(1);
+    expect(box.closed).toBe(true);
+    expect(box.size).toBe(0);
+    expect(box.push(5)).toBe(false);
+    expect(await box.next()).toEqual({ value: undefined, done: true });
+    await box.return();
+    expect(onReturn).not.toHaveBeenCalled(); // already closed by the overflow
+  });
+
+  it('return() ends a pending read and reports once', async () => {
+    const onReturn = vi.fn();
+    const box = new Mailbox<number>(3, vi.fn(), onReturn);
+    const pending = box.next();
+    await box.return();
+    await box.return();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(onReturn).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps order across many pushes and reads (queue compaction)', async () => {
+    const box = new Mailbox<number>(5000, vi.fn(), vi.fn());
+    const got: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      box.push(i);
+      if (i % 3 === 0) got.push((await box.next()).value as number);
+    }
+    while (box.size) got.push((await box.next()).value as number);
+    expect(got).toEqual(Array.from({ length: 4000 }, (_, i) => i));
+  });
+});
