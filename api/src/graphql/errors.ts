@@ -36,7 +36,8 @@ export function formatErrors(execution: Execution, ctx: MercuriusContext) {
     }
     return error;
   });
-  return mercurius.defaultErrorFormatter({ ...execution, errors, statusCode } as Execution, ctx);
+  const shaped: ExecutionResult & { errors: GraphQLError[] } = Object.assign({ ...execution, errors }, { statusCode });
+  return mercurius.defaultErrorFormatter(shaped, ctx);
 }
 
 function withCode(error: GraphQLError, code: string): void {

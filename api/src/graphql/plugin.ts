@@ -13,6 +13,7 @@ import { RoomRepository } from '../rooms/room-repository.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
+import { guardSocket } from './ws-guard.js';
 import './context.js';
 
 declare module 'fastify' {
@@ -47,6 +48,7 @@ export default fp(
     app.decorate('signalingSockets', sockets);
 
     await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+    app.websocketServer.on('connection', guardSocket);
     const heartbeat = startHeartbeat(app.websocketServer, HEARTBEAT_MS);
 
     await app.register(mercurius, {

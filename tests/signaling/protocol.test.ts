@@ -1,0 +1,114 @@
+/**
+ * graphql-transport-ws rules mercurius does not enforce on its own, refused with the
+ * protocol's close codes (api/src/graphql/ws-guard.ts); the server stays healthy.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startInProcess, eventually, type InProcessServer } from '../support/in-process.js';
+import { JOIN, createRoom } from '../support/participant.js';
+
+let server: InProcessServer;
+let slug: string;
+beforeAll(async () => {
+  server = await startInProcess();
+  slug = (await createRoom(server.url, 'Protocol')).slug;
+});
+afterAll(() => server.close());
+
+interface Conn {
+  ws: WebSocket;
+  messages: { type: string; id?: string; payload?: unknown }[];
+  closed: Promise<{ code: number; reason: string }>;
+  next(type: string): Promise<{ type: string; id?: string; payload?: unknown }>;
+}
+
+async function open(): Promise<Conn> {
+  const ws = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+  const messages: Conn['messages'] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (raw) => {
+    messages.push(JSON.parse(String(raw)));
+    waiters.splice(0).forEach((w) => w());
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const next = async (type: string) => {
+    for (;;) {
+      const found = messages.find((m) => m.type === type);
+      if (found) {
+        messages.splice(messages.indexOf(found), 1);
+        return found;
+      }
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  return { ws, messages, closed, next };
+}
+
+const subscribe = (id: string) => JSON.stringify({ id, type: 'subscribe', payload: { query: JOIN, variables: { slug } } });
+
+it('4408 when connection_init does not come within 3 s', async () => {
+  const c = await open();
+  const t0 = Date.now();
+  expect(await c.closed).toMatchObject({ code: 4408 });
+  expect(Date.now() - t0).toBeGreaterThan(2_500);
+});
+
+it('4429 on a second connection_init', async () => {
+  const c = await open();
+  c.ws.send(JSON.stringify({ type: 'connection_init' }));
+  await c.next('connection_ack');
+  c.ws.send(JSON.stringify({ type: 'connection_init' }));
+  expect(await c.closed).toMatchObject({ code: 4429 });
+});
+
+it('4401 on a subscribe before the ack', async () => {
+  const c = await open();
+  c.ws.send(subscribe('1'));
+  expect(await c.closed).toMatchObject({ code: 4401 });
+});
+
+it('4409 on a duplicate subscription id; an id is free again after complete', async () => {
+  const c = await open();
+  c.ws.send(JSON.stringify({ type: 'connection_init' }));
+  await c.next('connection_ack');
+  c.ws.send(subscribe('a'));
+  expect(await c.next('next')).toMatchObject({ id: 'a', payload: { data: { joinRoom: { __typename: 'Welcome' } } } });
+  c.ws.send(JSON.stringify({ id: 'a', type: 'complete' }));
+  await eventually(() => server.app.hub.stats().participants === 0);
+  c.ws.send(subscribe('a')); // reuse after complete is fine
+  expect(await c.next('next')).toMatchObject({ id: 'a' });
+  c.ws.send(subscribe('a')); // still running: refused
+  expect(await c.closed).toMatchObject({ code: 4409, reason: 'Subscriber for a already exists' });
+  expect(await eventually(() => server.app.hub.stats().participants === 0)).toBe(true);
+});
+
+it('4400 on invalid messages', async () => {
+  const cases = [
+    'not json',
+    '[1,2]',
+    JSON.stringify({ type: 'bogus' }),
+    JSON.stringify({ type: 'next', id: '1', payload: {} }),
+    JSON.stringify({ id: 1, type: 'subscribe', payload: { query: '{ __typename }' } }),
+    JSON.stringify({ id: 'x', type: 'subscribe', payload: {} }),
+  ];
+  for (const message of cases) {
+    const c = await open();
+    c.ws.send(JSON.stringify({ type: 'connection_init' }));
+    await c.next('connection_ack');
+    c.ws.send(message);
+    expect((await c.closed).code, message).toBe(4400);
+  }
+});
+
+it('the server stays healthy after all of that', async () => {
+  const res = await fetch(`${server.url}/healthz`);
+  expect(res.status).toBe(200);
+  expect(await eventually(() => server.app.websocketServer.clients.size === 0)).toBe(true);
+  expect(server.app.hub.stats().participants).toBe(0);
+});
