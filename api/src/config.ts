@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   maxParticipants: number;
+  /** How long a participant whose connection was lost stays in the call, able to resume. */
+  resumeGraceMs: number;
   logLevel: string;
   /** Directory of the built SvelteKit app (adapter-node output); null serves no UI. */
   webBuildDir: string | null;
@@ -65,6 +67,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl,
     dataDir: resolve(cwd, str(env, 'DATA_DIR') ?? '.data'),
     maxParticipants: int(env, 'MAX_PARTICIPANTS', 8, 1, 1000),
+    resumeGraceMs: int(env, 'RESUME_GRACE_MS', 5_000, 0, 60_000),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     webBuildDir: str(env, 'WEB_BUILD_DIR') ? resolve(cwd, env.WEB_BUILD_DIR!) : null,
     production: env.NODE_ENV === 'production',

@@ -65,7 +65,7 @@ it('2,000 joins, some torn down mid-setup, leave nothing behind', async () => {
     15_000,
   );
   expect({ stats: server.app.hub.stats(), sockets: server.app.websocketServer.clients.size }).toEqual({
-    stats: { rooms: 0, participants: 0 },
+    stats: { rooms: 0, participants: 0, away: 0 },
     sockets: 0,
   });
   expect(settled).toBe(true);

@@ -7,10 +7,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export const JOIN = /* GraphQL */ `
-  subscription Join($slug: String!, $displayName: String) {
-    joinRoom(slug: $slug, displayName: $displayName) {
+  subscription Join($slug: String!, $displayName: String, $resume: String) {
+    joinRoom(slug: $slug, displayName: $displayName, resume: $resume) {
       __typename
-      ... on Welcome { token me { id displayName joinedAt } room { id slug title participants { id displayName } } }
+      ... on Welcome { token resumeToken resumed me { id displayName joinedAt } room { id slug title participants { id displayName } } }
       ... on ParticipantJoined { participant { id displayName } }
       ... on ParticipantLeft { participant { id displayName } }
       ... on Signal { from kind payload }
@@ -24,6 +24,8 @@ export const SEND = /* GraphQL */ `
 export interface RoomEventData {
   __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'Signal';
   token?: string;
+  resumeToken?: string;
+  resumed?: boolean;
   me?: { id: string; displayName: string; joinedAt: string };
   room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string }[] };
   participant?: { id: string; displayName: string };
@@ -55,6 +57,7 @@ export class Participant {
   socket!: WebSocket;
   id = '';
   token = '';
+  resumeToken = '';
   welcome!: RoomEventData;
   #client: Client;
   #unsubscribe: () => void = () => {};
@@ -75,10 +78,10 @@ export class Participant {
   }
 
   /** Joins and waits for Welcome; throws JoinError with the server's error codes. */
-  static async join(wsUrl: string, slug: string, displayName?: string): Promise<Participant> {
+  static async join(wsUrl: string, slug: string, displayName?: string, resume?: string): Promise<Participant> {
     const p = new Participant(wsUrl);
     p.#unsubscribe = p.#client.subscribe<{ joinRoom: RoomEventData }>(
-      { query: JOIN, variables: { slug, displayName } },
+      { query: JOIN, variables: { slug, displayName, resume } },
       {
         next: (result) => {
           if (result.errors) p.error = new JoinError(result.errors as GraphQLErrorData[]);
@@ -104,6 +107,7 @@ export class Participant {
     p.welcome = first;
     p.id = first.me!.id;
     p.token = first.token!;
+    p.resumeToken = first.resumeToken!;
     return p;
   }
 
@@ -168,6 +172,12 @@ export class Participant {
   /** Ends the subscription politely (graphql-ws complete). */
   leave(): void {
     this.#unsubscribe();
+  }
+
+  /** Cuts the TCP connection with no close frame, as a network failure does. */
+  cut(): void {
+    (this.socket as unknown as { _socket: import('node:net').Socket })._socket.destroy();
+    void this.#client.dispose();
   }
 
   /** Closes the client and its socket. */

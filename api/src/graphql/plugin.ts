@@ -10,6 +10,7 @@ import mercurius from 'mercurius';
 import type { WebSocket } from 'ws';
 import { SignalingHub, type Member } from '../signaling/hub.js';
 import { RoomRepository } from '../rooms/room-repository.js';
+import { serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -21,6 +22,8 @@ declare module 'fastify' {
     hub: SignalingHub;
     /** The socket each joined member's subscription runs on, to cut off slow consumers. */
     signalingSockets: WeakMap<Member, WebSocket>;
+    /** Sockets that died without a close frame (their participants may resume). */
+    lostSockets: WeakSet<WebSocket>;
   }
 }
 
@@ -28,14 +31,21 @@ const schema = readFileSync(new URL('../../../schema.graphql', import.meta.url),
 
 /** Close code for a participant cut off for not reading its events (RFC 6455 "try again later"). */
 const CLOSE_SLOW_CONSUMER = 1013;
+/** Close code on shutdown: "service restart", so clients reconnect and resume. */
+const CLOSE_SERVICE_RESTART = 1012;
+/** Close code of a socket that ended without a close frame (RFC 6455). */
+const CLOSE_ABNORMAL = 1006;
 /** How often the server pings each socket; a socket that missed one ping is dropped. */
-export const HEARTBEAT_MS = 5_000;
+export const HEARTBEAT_MS = 4_000;
 
 export default fp(
   async (app) => {
     const sockets = new WeakMap<Member, WebSocket>();
+    const lost = new WeakSet<WebSocket>();
     const hub = new SignalingHub({
       maxParticipants: app.config.maxParticipants,
+      secret: await serverSecret(app.orm, 'resume-token'),
+      resumeGraceMs: app.config.resumeGraceMs,
       onLeave: (member, reason) => {
         app.log.debug({ participant: member.participant.id, room: member.roomId, reason }, 'participant left');
         if (reason === 'overflow') {
@@ -46,9 +56,16 @@ export default fp(
     });
     app.decorate('hub', hub);
     app.decorate('signalingSockets', sockets);
+    app.decorate('lostSockets', lost);
 
     await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-    app.websocketServer.on('connection', guardSocket);
+    // Runs before mercurius sees the socket: its close listener must know the code first.
+    app.websocketServer.on('connection', (socket: WebSocket) => {
+      socket.once('close', (code) => {
+        if (code === CLOSE_ABNORMAL) lost.add(socket);
+      });
+      guardSocket(socket);
+    });
     const heartbeat = startHeartbeat(app.websocketServer, HEARTBEAT_MS);
 
     await app.register(mercurius, {
@@ -71,8 +88,8 @@ export default fp(
 
     app.addHook('onClose', async () => {
       heartbeat.stop();
-      hub.leaveAll('shutdown');
-      for (const client of app.websocketServer.clients) client.close(1001, 'Server shutting down');
+      hub.closeAll();
+      for (const client of app.websocketServer.clients) client.close(CLOSE_SERVICE_RESTART, 'Server restarting');
     });
   },
   { name: 'parley-graphql', dependencies: ['parley-config', 'parley-db', 'parley-stun'] },

@@ -36,13 +36,15 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     },
     Subscription: {
       joinRoom: {
-        subscribe: async (_root, { slug, displayName }, ctx) => {
+        subscribe: async (_root, { slug, displayName, resume }, ctx) => {
           const room = await findRoom(ctx.rooms(), slug);
           if (!room) {
             throw new ParleyError(ErrorCode.ROOM_NOT_FOUND, `No room has the slug "${slug}". Check the link or create the room.`);
           }
-          const member = hub.join(room, displayName);
-          if (ctx.socket) app.signalingSockets.set(member, ctx.socket);
+          const socket = ctx.socket;
+          const connection = { lost: () => (socket ? app.lostSockets.has(socket) : false) };
+          const member = resume ? hub.resume(room, resume, displayName, connection) : hub.join(room, displayName, connection);
+          if (socket) app.signalingSockets.set(member, socket);
           return member.events;
         },
         resolve: (event: RoomEvent) => event,

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SignalingHub, type Member } from './hub.js';
+import { SignalingHub, type HubOptions, type Member } from './hub.js';
 import type { RoomView } from '../rooms/model.js';
 import type { RoomEvent } from './types.js';
 
+const secret = Buffer.alloc(32, 7);
+const newHub = (o: Omit<HubOptions, 'secret'>) => new SignalingHub({ secret, ...o });
 const room = (id = 'r1'): RoomView => ({ id, slug: id, title: id, createdAt: new Date(0) });
 
 function take(member: Member): RoomEvent[] {
@@ -21,7 +23,7 @@ async function drain(member: Member): Promise<RoomEvent[]> {
 
 describe('SignalingHub', () => {
   it('welcomes first, announces joins and leaves to the others', async () => {
-    const hub = new SignalingHub({ maxParticipants: 8 });
+    const hub = newHub({ maxParticipants: 8 });
     const a = hub.join(room(), 'Ann');
     const b = hub.join(room(), null);
     const aEvents = await drain(a);
@@ -33,13 +35,13 @@ describe('SignalingHub', () => {
     hub.leave(b);
     hub.leave(b); // idempotent
     expect(await drain(a)).toEqual([{ __typename: 'ParticipantLeft', participant: b.participant }]);
-    expect(hub.stats()).toEqual({ rooms: 1, participants: 1 });
+    expect(hub.stats()).toEqual({ rooms: 1, participants: 1, away: 0 });
     hub.leave(a);
-    expect(hub.stats()).toEqual({ rooms: 0, participants: 0 });
+    expect(hub.stats()).toEqual({ rooms: 0, participants: 0, away: 0 });
   });
 
   it('ids and tokens are random and tokens carry at least 128 bits', () => {
-    const hub = new SignalingHub({ maxParticipants: 100 });
+    const hub = newHub({ maxParticipants: 100 });
     const members = Array.from({ length: 50 }, () => hub.join(room(), 'x'));
     expect(new Set(members.map((m) => m.token)).size).toBe(50);
     expect(new Set(members.map((m) => m.participant.id)).size).toBe(50);
@@ -47,7 +49,7 @@ describe('SignalingHub', () => {
   });
 
   it('relays with the sender stamped, and refuses misuse with the contract codes', async () => {
-    const hub = new SignalingHub({ maxParticipants: 8 });
+    const hub = newHub({ maxParticipants: 8 });
     const a = hub.join(room('r1'), 'A');
     const b = hub.join(room('r1'), 'B');
     const c = hub.join(room('r2'), 'C');
@@ -73,7 +75,7 @@ describe('SignalingHub', () => {
   });
 
   it('refuses a join past maxParticipants with ROOM_FULL and bad names with BAD_USER_INPUT', () => {
-    const hub = new SignalingHub({ maxParticipants: 2 });
+    const hub = newHub({ maxParticipants: 2 });
     hub.join(room(), 'A');
     hub.join(room(), 'B');
     expect(() => hub.join(room(), 'C')).toThrow(expect.objectContaining({ code: 'ROOM_FULL' }));
@@ -84,7 +86,7 @@ describe('SignalingHub', () => {
 
   it('cuts off a member whose mailbox overflows; it leaves and onLeave hears why', async () => {
     const onLeave = vi.fn();
-    const hub = new SignalingHub({ maxParticipants: 8, mailboxCapacity: 5, onLeave });
+    const hub = newHub({ maxParticipants: 8, mailboxCapacity: 5, onLeave });
     const slow = hub.join(room(), 'Slow');
     const other = hub.join(room(), 'Other');
     await drain(other);
@@ -102,11 +104,118 @@ describe('SignalingHub', () => {
   });
 
   it('a reader ending its stream leaves the room', async () => {
-    const hub = new SignalingHub({ maxParticipants: 8 });
+    const hub = newHub({ maxParticipants: 8 });
     const a = hub.join(room(), 'A');
     const b = hub.join(room(), 'B');
     await drain(a);
     await b.events.return();
     expect(await drain(a)).toEqual([{ __typename: 'ParticipantLeft', participant: b.participant }]);
+  });
+});
+
+describe('resume', () => {
+  const lost = { lost: () => true };
+  const gone = { lost: () => false };
+
+  it('a lost connection stays for the grace window, events held, and resumes as itself', async () => {
+    vi.useFakeTimers();
+    try {
+      const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000 });
+      const a = hub.join(room(), 'A', lost);
+      const b = hub.join(room(), 'B');
+      await drain(a);
+      await drain(b);
+      await a.events.return(); // its socket died
+      expect(hub.stats()).toMatchObject({ participants: 2, away: 1 });
+      hub.send(b.token, a.participant.id, 'OFFER', '{"n":1}'); // held for A
+      vi.advanceTimersByTime(4000);
+      expect(await drain(b)).toEqual([]); // no leave yet
+      const again = hub.resume(room(), a.resumeToken, null, lost);
+      expect(again).toBe(a);
+      const events = await drain(again);
+      expect(events[0]).toMatchObject({ __typename: 'Welcome', resumed: true, me: { id: a.participant.id }, token: a.token });
+      expect(events[1]).toMatchObject({ __typename: 'Signal', payload: '{"n":1}' });
+      vi.advanceTimersByTime(10_000);
+      expect(await drain(b)).toEqual([]); // never left, never re-joined
+      expect(hub.stats()).toMatchObject({ participants: 2, away: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after the grace window the others see it leave, and the resume token joins afresh', async () => {
+    vi.useFakeTimers();
+    try {
+      const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000, resumeAfterBootMs: 0 });
+      const a = hub.join(room(), 'A', lost);
+      const b = hub.join(room(), 'B');
+      await drain(b);
+      await a.events.return();
+      vi.advanceTimersByTime(5001);
+      expect(await drain(b)).toEqual([{ __typename: 'ParticipantLeft', participant: a.participant }]);
+      const fresh = hub.resume(room(), a.resumeToken, null);
+      expect(fresh.participant.id).not.toBe(a.participant.id);
+      expect(fresh.participant.displayName).toBe('A');
+      expect((await drain(fresh))[0]).toMatchObject({ __typename: 'Welcome', resumed: false });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a connection closed on purpose leaves at once', async () => {
+    const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000 });
+    const a = hub.join(room(), 'A', gone);
+    const b = hub.join(room(), 'B');
+    await drain(b);
+    await a.events.return();
+    expect(await drain(b)).toEqual([{ __typename: 'ParticipantLeft', participant: a.participant }]);
+  });
+
+  it('a restarted hub honours tokens issued before it started, for a while, as the same participant', async () => {
+    let now = 1_000_000;
+    const first = newHub({ maxParticipants: 8, now: () => now });
+    const a = first.join(room(), 'A');
+    now += 10_000; // the server restarts
+    const second = newHub({ maxParticipants: 8, now: () => now, resumeAfterBootMs: 60_000 });
+    const b = second.join(room(), 'B');
+    await drain(b);
+    const back = second.resume(room(), a.resumeToken, null);
+    expect(back.participant).toEqual(a.participant);
+    expect(back.token).not.toBe(a.token);
+    expect((await drain(back))[0]).toMatchObject({ __typename: 'Welcome', resumed: true });
+    expect(await drain(b)).toEqual([{ __typename: 'ParticipantJoined', participant: a.participant }]);
+    // Too long after a restart, the same token gives a new identity.
+    const c = second.join(room(), 'C');
+    now += 5_000;
+    const third = newHub({ maxParticipants: 8, now: () => now, resumeAfterBootMs: 60_000 });
+    now += 60_001;
+    const renamed = third.resume(room(), c.resumeToken, null);
+    expect(renamed.participant.id).not.toBe(c.participant.id);
+    expect(renamed.participant.displayName).toBe('C');
+  });
+
+  it('a forged, tampered or other-room token never resumes', () => {
+    const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000 });
+    const a = hub.join(room('r1'), 'A', lost);
+    const other = new SignalingHub({ secret: Buffer.alloc(32, 9), maxParticipants: 8 }).join(room('r1'), 'X');
+    const [body, sig] = a.resumeToken.split('.');
+    const tampered = `${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), n: 'Mallory' })).toString('base64url')}.${sig}`;
+    for (const token of [other.resumeToken, tampered, 'junk', '', a.resumeToken.replace(/.$/, 'A')]) {
+      expect(hub.resume(room('r1'), token, 'Z').participant.id).not.toBe(a.participant.id);
+    }
+    expect(hub.resume(room('r2'), a.resumeToken, 'Z').participant.id).not.toBe(a.participant.id);
+  });
+
+  it('resuming while the old connection is still open takes over without a leave', async () => {
+    const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000 });
+    const a = hub.join(room(), 'A', lost);
+    const b = hub.join(room(), 'B');
+    await drain(b);
+    const oldBox = a.events;
+    hub.resume(room(), a.resumeToken, null, lost);
+    expect(oldBox.closed).toBe(true);
+    await oldBox.return(); // the old transport finishing must not count as leaving
+    expect(await drain(b)).toEqual([]);
+    expect(hub.participants('r1')).toHaveLength(2);
   });
 });

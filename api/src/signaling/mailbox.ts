@@ -43,6 +43,14 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     return true;
   }
 
+  /** Removes and returns every queued event (to move them to another mailbox). */
+  takeAll(): T[] {
+    const events = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    return events;
+  }
+
   /** Ends the stream: a pending read resolves as done and queued events are dropped. */
   close(): void {
     if (this.#closed) return;

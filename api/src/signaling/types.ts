@@ -11,7 +11,7 @@ export type SignalKind = 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE';
 
 /** One event in a participant's stream, tagged with its GraphQL union member name. */
 export type RoomEvent =
-  | { __typename: 'Welcome'; me: ParticipantView; token: string; room: RoomView }
+  | { __typename: 'Welcome'; me: ParticipantView; token: string; resumeToken: string; resumed: boolean; room: RoomView }
   | { __typename: 'ParticipantJoined'; participant: ParticipantView }
   | { __typename: 'ParticipantLeft'; participant: ParticipantView }
   | { __typename: 'Signal'; from: string; kind: SignalKind; payload: string };

@@ -129,12 +129,20 @@ export type Subscription = {
 
 export type SubscriptionJoinRoomArgs = {
   displayName?: InputMaybe<Scalars['String']['input']>;
+  resume?: InputMaybe<Scalars['String']['input']>;
   slug: Scalars['String']['input'];
 };
 
 export type Welcome = {
   __typename?: 'Welcome';
   me: Participant;
+  /**
+   * Pass as joinRoom's `resume` to come back as this same participant after a lost
+   * connection or a server restart (see docs/signaling.md for the windows).
+   */
+  resumeToken: Scalars['String']['output'];
+  /** True when this Welcome continues an earlier presence (same participant id) rather than a new join. */
+  resumed: Scalars['Boolean']['output'];
   /** The room as the participant joins it; participants lists everyone, me included. */
   room: Room;
   token: Scalars['String']['output'];
@@ -324,6 +332,8 @@ export type SubscriptionResolvers<ContextType = MercuriusContext, ParentType ext
 
 export type WelcomeResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Welcome'] = ResolversParentTypes['Welcome']> = {
   me?: Resolver<ResolversTypes['Participant'], ParentType, ContextType>;
+  resumeToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   room?: Resolver<ResolversTypes['Room'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

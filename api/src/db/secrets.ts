@@ -1,0 +1,18 @@
+/**
+ * Server-wide secrets kept in the database, so every restart and every instance signs
+ * and verifies with the same key. The first process to ask creates the secret.
+ */
+import { randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+export async function serverSecret(orm: MikroORM, name: string): Promise<Buffer> {
+  const conn = orm.em.getConnection();
+  await conn.execute(
+    'insert into "server_secret" ("name", "value") values (?, ?) on conflict ("name") do nothing',
+    [name, randomBytes(32).toString('base64')],
+  );
+  const rows = await conn.execute<{ value: string }[]>('select "value" from "server_secret" where "name" = ?', [name]);
+  const value = rows[0]?.value;
+  if (!value) throw new Error(`server secret ${name} could not be read`);
+  return Buffer.from(value, 'base64');
+}

@@ -1,0 +1,66 @@
+/**
+ * Coming back as oneself: after a lost connection within the grace window (same
+ * participant, no leave/join seen by others, signals sent meanwhile delivered), and
+ * after a server restart (tokens signed with a key kept in the database).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcess, type InProcessServer } from '../support/in-process.js';
+import { Participant, createRoom } from '../support/participant.js';
+import { startServer } from '../support/server.js';
+
+describe('within one server', () => {
+  let server: InProcessServer;
+  beforeAll(async () => {
+    server = await startInProcess({ resumeGraceMs: 5_000 });
+  });
+  afterAll(() => server.close());
+
+  it('a client whose connection drops resumes as itself and gets what was sent meanwhile', async () => {
+    const room = await createRoom(server.url, 'Blip');
+    const a = await Participant.join(server.wsUrl, room.slug, 'A');
+    const b = await Participant.join(server.wsUrl, room.slug, 'B');
+    await a.nextOf('ParticipantJoined');
+    b.cut();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await a.send(b.id, 'OFFER', '{"while":"away"}')).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_500)); // a blip of a couple of seconds
+    const back = await Participant.join(server.wsUrl, room.slug, undefined, b.resumeToken);
+    expect(back.welcome).toMatchObject({ resumed: true, me: { id: b.id, displayName: 'B' } });
+    expect(back.welcome.room!.participants.map((p) => p.id)).toEqual([a.id, b.id]);
+    expect(await back.next()).toEqual({ __typename: 'Signal', from: a.id, kind: 'OFFER', payload: '{"while":"away"}' });
+    expect((await back.send(a.id, 'ANSWER', '{}')).ok).toBe(true);
+    expect(await a.next()).toMatchObject({ __typename: 'Signal', from: b.id });
+    await new Promise((r) => setTimeout(r, 6_000)); // past the grace: still nothing
+    expect(a.drain()).toEqual([]);
+    a.close();
+    back.close();
+  }, 30_000);
+});
+
+describe('across a server restart', () => {
+  it('participants resume as themselves and presence is whole again', async () => {
+    const first = await startServer();
+    const room = await createRoom(first.url, 'Restart');
+    const a = await Participant.join(first.wsUrl, room.slug, 'A');
+    const b = await Participant.join(first.wsUrl, room.slug, 'B');
+    await a.nextOf('ParticipantJoined');
+    await first.stop();
+    expect(a.ended || (await a.next(2_000)) === null).toBe(true);
+
+    const second = await startServer({ env: { ...first.env, PORT: String(first.port) } });
+    const t0 = Date.now();
+    const a2 = await Participant.join(second.wsUrl, room.slug, undefined, a.resumeToken);
+    const b2 = await Participant.join(second.wsUrl, room.slug, undefined, b.resumeToken);
+    expect(a2.welcome).toMatchObject({ resumed: true, me: { id: a.id, displayName: 'A' } });
+    expect(b2.welcome).toMatchObject({ resumed: true, me: { id: b.id, displayName: 'B' } });
+    expect(b2.welcome.room!.participants.map((p) => p.id).sort()).toEqual([a.id, b.id].sort());
+    // A learns that B is back (same id it already knew); nobody ever left.
+    expect(await a2.next()).toEqual({ __typename: 'ParticipantJoined', participant: { id: b.id, displayName: 'B' } });
+    console.info(`restart: presence whole again ${Date.now() - t0} ms after the server answered`);
+    expect((await b2.send(a.id, 'OFFER', '{}')).ok).toBe(true);
+    expect(await a2.next()).toMatchObject({ __typename: 'Signal', from: b.id });
+    a2.close();
+    b2.close();
+    await second.stop();
+  }, 90_000);
+});
