@@ -21,10 +21,21 @@ export interface Config {
   maxParticipants: number;
   /** How long a participant whose connection was lost stays in the call, able to resume. */
   resumeGraceMs: number;
+  /** Request budgets per client (createRoom, joinRoom: per IP) and per participant (sendSignal). */
+  rateLimits: RateLimits;
   logLevel: string;
   /** Directory of the built SvelteKit app (adapter-node output); null serves no UI. */
   webBuildDir: string | null;
   production: boolean;
+}
+
+export interface RateLimits {
+  /** createRoom per minute per client address. */
+  createRoomPerMinute: number;
+  /** joinRoom per minute per client address. */
+  joinPerMinute: number;
+  /** sendSignal per second per participant (the burst is 10 seconds' worth). */
+  signalsPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +79,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir: resolve(cwd, str(env, 'DATA_DIR') ?? '.data'),
     maxParticipants: int(env, 'MAX_PARTICIPANTS', 8, 1, 1000),
     resumeGraceMs: int(env, 'RESUME_GRACE_MS', 5_000, 0, 60_000),
+    rateLimits: {
+      createRoomPerMinute: int(env, 'RATE_LIMIT_CREATE_ROOM', 30, 1, 1_000_000),
+      joinPerMinute: int(env, 'RATE_LIMIT_JOIN', 120, 1, 1_000_000),
+      signalsPerSecond: int(env, 'RATE_LIMIT_SIGNALS', 200, 1, 1_000_000),
+    },
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     webBuildDir: str(env, 'WEB_BUILD_DIR') ? resolve(cwd, env.WEB_BUILD_DIR!) : null,
     production: env.NODE_ENV === 'production',

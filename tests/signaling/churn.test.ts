@@ -10,7 +10,10 @@ import { JOIN, createRoom } from '../support/participant.js';
 
 let server: InProcessServer;
 beforeAll(async () => {
-  server = await startInProcess({ maxParticipants: 1000 });
+  server = await startInProcess({
+    maxParticipants: 1000,
+    rateLimits: { createRoomPerMinute: 30, joinPerMinute: 1_000_000, signalsPerSecond: 200 },
+  });
 });
 afterAll(() => server.close());
 

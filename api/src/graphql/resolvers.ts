@@ -9,9 +9,18 @@ import { createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
 import type { RoomEvent } from '../signaling/types.js';
+import { RequestBudgets } from './rate-limits.js';
+import type { MercuriusContext } from 'mercurius';
+
+/** The client's address: the HTTP request's, or the WebSocket upgrade request's. */
+function clientAddress(ctx: MercuriusContext): string {
+  const request = ctx.reply?.request ?? (ctx as { request?: { ip?: string } }).request;
+  return request?.ip ?? 'unknown';
+}
 
 export function buildResolvers(app: FastifyInstance): Resolvers {
   const { hub } = app;
+  const budgets = new RequestBudgets(app.config.rateLimits);
   return {
     DateTime,
     Query: {
@@ -22,8 +31,12 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
       },
     },
     Mutation: {
-      createRoom: (_root, { input }, ctx) => createRoom(ctx.rooms(), input),
+      createRoom: (_root, { input }, ctx) => {
+        budgets.spend('createRoom', clientAddress(ctx));
+        return createRoom(ctx.rooms(), input);
+      },
       sendSignal: (_root, { input }) => {
+        budgets.spend('sendSignal', input.token);
         hub.send(input.token, input.to, input.kind, input.payload);
         return true;
       },
@@ -37,6 +50,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     Subscription: {
       joinRoom: {
         subscribe: async (_root, { slug, displayName, resume }, ctx) => {
+          budgets.spend('joinRoom', clientAddress(ctx));
           const room = await findRoom(ctx.rooms(), slug);
           if (!room) {
             throw new ParleyError(ErrorCode.ROOM_NOT_FOUND, `No room has the slug "${slug}". Check the link or create the room.`);

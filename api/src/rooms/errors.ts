@@ -26,7 +26,7 @@ export class ParleyError extends Error {
     super(message);
   }
 
-  get extensions(): { code: ErrorCode; field?: string } {
+  get extensions(): { code: ErrorCode; [key: string]: unknown } {
     return this.field ? { code: this.code, field: this.field } : { code: this.code };
   }
 }

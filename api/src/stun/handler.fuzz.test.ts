@@ -11,7 +11,7 @@ import { getXorMappedAddress } from './attributes.js';
 import { createStunHandler } from './handler.js';
 import { startStunListener } from './listener.js';
 import { AttrType, decodeMessage, encodeMessage, MAGIC_COOKIE, MessageClass, type StunMessage } from './message.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../shared/rate-limit.js';
 import { ask, bindingRequest, memoryLogger } from './testing.js';
 
 const SEED = 0x5354_554e;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getXorMappedAddress } from './attributes.js';
 import { createStunHandler } from './handler.js';
 import { isLoopbackHost, startStunListener, type StunListener } from './listener.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../shared/rate-limit.js';
 import { ask, bindingRequest, memoryLogger } from './testing.js';
 
 const open: StunListener[] = [];

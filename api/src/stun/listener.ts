@@ -6,7 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { StunHandler } from './handler.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from '../shared/rate-limit.js';
 
 /** The part of the pino logger (app.log) the listener uses. */
 export interface StunLogger {

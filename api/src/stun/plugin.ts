@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin';
 import { createStunHandler } from './handler.js';
 import { startStunListener } from './listener.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '../shared/rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,10 +1,11 @@
 /**
- * A token bucket per source address for the STUN listener, in a bounded table so a flood
- * of spoofed sources cannot grow memory: listener.ts asks `allow(address)` per datagram.
+ * A token bucket per key (a source address, a client, a participant) in a bounded table,
+ * so a flood of distinct keys cannot grow memory. Used by the STUN listener (per source
+ * address) and the GraphQL rate limits (graphql/rate-limits.ts).
  */
 
 export interface RateLimiterOptions {
-  /** Tokens added per second, per source (config.stunRateLimit). */
+  /** Tokens added per second, per key. */
   ratePerSecond: number;
   /** Bucket size: how many datagrams a quiet source may send at once. Defaults to ratePerSecond. */
   burst?: number;

@@ -1,0 +1,52 @@
+/** Per-client budgets: over them a client gets RATE_LIMITED, and only that client. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startInProcess, type InProcessServer } from '../support/in-process.js';
+import { JoinError, Participant, createRoom } from '../support/participant.js';
+
+let server: InProcessServer;
+beforeAll(async () => {
+  server = await startInProcess({ rateLimits: { createRoomPerMinute: 3, joinPerMinute: 4, signalsPerSecond: 5 } });
+});
+afterAll(() => server.close());
+
+const create = async (title: string) => {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($t: String!) { createRoom(input: {title: $t}) { slug } }', variables: { t: title } }),
+  });
+  return (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string; retryAfterMs?: number } }[] };
+};
+
+it('createRoom: RATE_LIMITED past the budget, with a retry hint', async () => {
+  for (let i = 0; i < 3; i++) expect((await create(`Room ${i}`)).errors).toBeUndefined();
+  const over = await create('One too many');
+  expect(over.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  expect(over.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+});
+
+it('joinRoom and sendSignal: RATE_LIMITED past the budget; other participants unaffected', async () => {
+  const slug = 'room-0';
+  const a = await Participant.join(server.wsUrl, slug, 'A');
+  const b = await Participant.join(server.wsUrl, slug, 'B');
+  // A's signal budget: a burst of 50, then RATE_LIMITED.
+  const results = [];
+  for (let i = 0; i < 60; i++) results.push(await a.send(b.id, 'ICE_CANDIDATE', '{}'));
+  const limited = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length;
+  expect(results.slice(0, 50).every((r) => r.ok)).toBe(true);
+  expect(limited).toBeGreaterThanOrEqual(8);
+  expect((await b.send(a.id, 'ICE_CANDIDATE', '{}')).ok).toBe(true);
+  // Joins: 4 per minute from this address; two used above.
+  const c = await Participant.join(server.wsUrl, slug, 'C');
+  const d = await Participant.join(server.wsUrl, slug, 'D');
+  let error: JoinError | null = null;
+  try {
+    (await Participant.join(server.wsUrl, slug, 'E')).close();
+  } catch (err) {
+    error = err as JoinError;
+  }
+  expect(error?.code).toBe('RATE_LIMITED');
+  expect(server.app.hub.participants(a.welcome.room!.id)).toHaveLength(4);
+  for (const p of [a, b, c, d]) p.close();
+});
