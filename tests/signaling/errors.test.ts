@@ -39,7 +39,7 @@ describe('joinRoom errors', () => {
 
   it('ROOM_FULL at MAX_PARTICIPANTS, and room again once someone leaves', async () => {
     const room = await createRoom(server.url, 'Full House');
-    const three = [];
+    const three: Participant[] = [];
     for (let i = 0; i < 3; i++) three.push(await Participant.join(server.wsUrl, room.slug, `N${i}`));
     const err = await joinError(room.slug, 'Fourth');
     expect(err.code).toBe('ROOM_FULL');

@@ -6,7 +6,7 @@
 import type { TransportAddress } from '../../api/src/stun/address.js';
 import { createStunHandler } from '../../api/src/stun/handler.js';
 import { startStunListener, type StunListener } from '../../api/src/stun/listener.js';
-import { RateLimiter } from '../../api/src/stun/rate-limit.js';
+import { RateLimiter } from '../../api/src/shared/rate-limit.js';
 import { memoryLogger } from '../../api/src/stun/testing.js';
 import { freeUdpPort } from './free-port.js';
 
