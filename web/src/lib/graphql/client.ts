@@ -1,6 +1,7 @@
 /**
  * The browser's only way to the API: `request` for queries and mutations over HTTP POST,
- * `subscribe` for subscriptions over one shared graphql-ws socket. Documents come typed
+ * `subscribe` for subscriptions over one shared graphql-ws socket, and `mutate` for the
+ * mutations that must travel on that socket too (signals keep their order there). Documents come typed
  * from ./operations.ts, so results and variables are checked at compile time.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -129,6 +130,28 @@ export function subscribe<TResult, TVars>(
     done = true;
     stop();
   };
+}
+
+/**
+ * Runs a mutation over the shared socket (graphql-ws sends it as a one-result
+ * subscription). The server handles one socket's messages in order, so mutations sent
+ * this way arrive after, and in the order of, everything sent before them.
+ */
+export function mutate<TResult, TVars>(
+  document: TypedDocumentNode<TResult, TVars>,
+  variables: TVars,
+): Promise<TResult> {
+  return new Promise((resolve, reject) => {
+    let result: TResult | undefined;
+    subscribe(document, variables, {
+      next: (data) => (result = data),
+      error: reject,
+      complete: () =>
+        result === undefined
+          ? reject(GraphQLRequestError.local('BAD_RESPONSE', 'The server answered without data.'))
+          : resolve(result),
+    });
+  });
 }
 
 /** Closes the shared socket (tests, or a page that wants to leave every call at once). */

@@ -40,3 +40,57 @@ export const IceServersDocument = graphql(`
     }
   }
 `);
+
+/**
+ * Being in a room's call: lives as long as the subscription. The first event is Welcome
+ * (with the token that signs sendSignal); then presence changes and signals for us.
+ */
+export const JoinRoomDocument = graphql(`
+  subscription JoinRoom($slug: String!, $displayName: String) {
+    joinRoom(slug: $slug, displayName: $displayName) {
+      __typename
+      ... on Welcome {
+        token
+        me {
+          id
+          displayName
+          joinedAt
+        }
+        room {
+          id
+          participants {
+            id
+            displayName
+            joinedAt
+          }
+        }
+      }
+      ... on ParticipantJoined {
+        participant {
+          id
+          displayName
+          joinedAt
+        }
+      }
+      ... on ParticipantLeft {
+        participant {
+          id
+          displayName
+          joinedAt
+        }
+      }
+      ... on Signal {
+        from
+        kind
+        payload
+      }
+    }
+  }
+`);
+
+/** Relays an offer, answer or ICE candidate; sent over the joinRoom socket to keep order. */
+export const SendSignalDocument = graphql(`
+  mutation SendSignal($input: SignalInput!) {
+    sendSignal(input: $input)
+  }
+`);

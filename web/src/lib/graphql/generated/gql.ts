@@ -17,11 +17,15 @@ type Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      slug\n      title\n      createdAt\n    }\n  }\n": typeof types.CreateRoomDocument,
     "\n  query Room($slug: String!) {\n    room(slug: $slug) {\n      id\n      slug\n      title\n      createdAt\n      participants {\n        id\n        displayName\n        joinedAt\n      }\n    }\n  }\n": typeof types.RoomDocument,
     "\n  query IceServers {\n    iceServers {\n      urls\n      username\n      credential\n    }\n  }\n": typeof types.IceServersDocument,
+    "\n  subscription JoinRoom($slug: String!, $displayName: String) {\n    joinRoom(slug: $slug, displayName: $displayName) {\n      __typename\n      ... on Welcome {\n        token\n        me {\n          id\n          displayName\n          joinedAt\n        }\n        room {\n          id\n          participants {\n            id\n            displayName\n            joinedAt\n          }\n        }\n      }\n      ... on ParticipantJoined {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on ParticipantLeft {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on Signal {\n        from\n        kind\n        payload\n      }\n    }\n  }\n": typeof types.JoinRoomDocument,
+    "\n  mutation SendSignal($input: SignalInput!) {\n    sendSignal(input: $input)\n  }\n": typeof types.SendSignalDocument,
 };
 const documents: Documents = {
     "\n  mutation CreateRoom($input: CreateRoomInput!) {\n    createRoom(input: $input) {\n      id\n      slug\n      title\n      createdAt\n    }\n  }\n": types.CreateRoomDocument,
     "\n  query Room($slug: String!) {\n    room(slug: $slug) {\n      id\n      slug\n      title\n      createdAt\n      participants {\n        id\n        displayName\n        joinedAt\n      }\n    }\n  }\n": types.RoomDocument,
     "\n  query IceServers {\n    iceServers {\n      urls\n      username\n      credential\n    }\n  }\n": types.IceServersDocument,
+    "\n  subscription JoinRoom($slug: String!, $displayName: String) {\n    joinRoom(slug: $slug, displayName: $displayName) {\n      __typename\n      ... on Welcome {\n        token\n        me {\n          id\n          displayName\n          joinedAt\n        }\n        room {\n          id\n          participants {\n            id\n            displayName\n            joinedAt\n          }\n        }\n      }\n      ... on ParticipantJoined {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on ParticipantLeft {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on Signal {\n        from\n        kind\n        payload\n      }\n    }\n  }\n": types.JoinRoomDocument,
+    "\n  mutation SendSignal($input: SignalInput!) {\n    sendSignal(input: $input)\n  }\n": types.SendSignalDocument,
 };
 
 /**
@@ -50,6 +54,14 @@ export function graphql(source: "\n  query Room($slug: String!) {\n    room(slug
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query IceServers {\n    iceServers {\n      urls\n      username\n      credential\n    }\n  }\n"): (typeof documents)["\n  query IceServers {\n    iceServers {\n      urls\n      username\n      credential\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JoinRoom($slug: String!, $displayName: String) {\n    joinRoom(slug: $slug, displayName: $displayName) {\n      __typename\n      ... on Welcome {\n        token\n        me {\n          id\n          displayName\n          joinedAt\n        }\n        room {\n          id\n          participants {\n            id\n            displayName\n            joinedAt\n          }\n        }\n      }\n      ... on ParticipantJoined {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on ParticipantLeft {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on Signal {\n        from\n        kind\n        payload\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription JoinRoom($slug: String!, $displayName: String) {\n    joinRoom(slug: $slug, displayName: $displayName) {\n      __typename\n      ... on Welcome {\n        token\n        me {\n          id\n          displayName\n          joinedAt\n        }\n        room {\n          id\n          participants {\n            id\n            displayName\n            joinedAt\n          }\n        }\n      }\n      ... on ParticipantJoined {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on ParticipantLeft {\n        participant {\n          id\n          displayName\n          joinedAt\n        }\n      }\n      ... on Signal {\n        from\n        kind\n        payload\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendSignal($input: SignalInput!) {\n    sendSignal(input: $input)\n  }\n"): (typeof documents)["\n  mutation SendSignal($input: SignalInput!) {\n    sendSignal(input: $input)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,7 +1,9 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import JoinForm from './JoinForm.svelte';
+
+beforeEach(() => localStorage.clear());
 
 describe('JoinForm', () => {
   it('joins with the trimmed name', async () => {
@@ -29,5 +31,19 @@ describe('JoinForm', () => {
     await user.click(screen.getByRole('button', { name: 'Join call' }));
     expect(onjoin).not.toHaveBeenCalled();
     expect(name).toHaveAccessibleDescription(expect.stringContaining('at most 40'));
+  });
+
+  it('remembers the name for next time', async () => {
+    const first = render(JoinForm, { onjoin: vi.fn() });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Your name'), 'Grace');
+    await user.click(screen.getByRole('button', { name: 'Join call' }));
+    first.unmount();
+
+    const onjoin = vi.fn();
+    render(JoinForm, { onjoin });
+    expect(screen.getByLabelText('Your name')).toHaveValue('Grace');
+    await user.click(screen.getByRole('button', { name: 'Join call' }));
+    expect(onjoin).toHaveBeenCalledWith('Grace');
   });
 });

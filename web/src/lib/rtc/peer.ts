@@ -1,0 +1,251 @@
+/**
+ * One remote participant's RTCPeerConnection, negotiated with the W3C "perfect
+ * negotiation" pattern: both sides run the same code and only `polite` differs. On an
+ * offer collision (glare) the impolite side ignores the incoming offer and the polite one
+ * rolls its own back and answers. Remote ICE candidates wait in `#pending` until a remote
+ * description exists. Created and closed by mesh.ts; reports upward only through `on()`.
+ */
+import type { SignalKind } from './signaling-channel';
+
+/** What the UI shows on a tile. `new` counts as connecting: negotiation has begun. */
+export type PeerState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface PeerEvents {
+  state: (state: PeerState) => void;
+  /** The remote participant's media; fires again when tracks are added to it. */
+  stream: (stream: MediaStream) => void;
+  /** A negotiation step failed; the connection may still recover. */
+  error: (error: unknown) => void;
+}
+
+export interface PeerOptions {
+  remoteId: string;
+  polite: boolean;
+  configuration: RTCConfiguration;
+  /** Our camera and microphone (possibly without tracks: listen only). */
+  localStream: MediaStream;
+  /** Sends one signal to the remote participant, in order. */
+  send: (kind: SignalKind, payload: unknown) => unknown;
+  /** Tests pass a fake; browsers use the real thing. */
+  createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+}
+
+type MediaKind = 'audio' | 'video';
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+
+interface PendingCandidate {
+  candidate: RTCIceCandidateInit | null;
+  /** Received while an offer was being ignored: its failure is expected. */
+  ignored: boolean;
+}
+
+export class Peer {
+  readonly remoteId: string;
+  readonly polite: boolean;
+  readonly #pc: RTCPeerConnection;
+  readonly #send: PeerOptions['send'];
+  readonly #localStream: MediaStream;
+  readonly #senders = new Map<MediaKind, RTCRtpSender>();
+  readonly #listeners: { [K in keyof PeerEvents]: Set<PeerEvents[K]> } = {
+    state: new Set(),
+    stream: new Set(),
+    error: new Set(),
+  };
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #pending: PendingCandidate[] = [];
+  /** Incoming signals are handled one at a time, in arrival order. */
+  #queue: Promise<void> = Promise.resolve();
+  #state: PeerState = 'connecting';
+  #remoteStream: MediaStream | null = null;
+
+  constructor(options: PeerOptions) {
+    this.remoteId = options.remoteId;
+    this.polite = options.polite;
+    this.#send = options.send;
+    this.#localStream = options.localStream;
+    const create = options.createConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
+    this.#pc = create(options.configuration);
+    this.#pc.addEventListener('negotiationneeded', () => void this.#offer());
+    this.#pc.addEventListener('icecandidate', (e) => {
+      this.#signal('ICE_CANDIDATE', e.candidate ? e.candidate.toJSON() : null);
+    });
+    this.#pc.addEventListener('track', (e) => this.#onTrack(e));
+    this.#pc.addEventListener('connectionstatechange', () => this.#onConnectionState());
+  }
+
+  /** The connection itself, for getStats() and the test hook; do not negotiate on it. */
+  get connection(): RTCPeerConnection {
+    return this.#pc;
+  }
+
+  get state(): PeerState {
+    return this.#state;
+  }
+
+  get #closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  get remoteStream(): MediaStream | null {
+    return this.#remoteStream;
+  }
+
+  on<K extends keyof PeerEvents>(type: K, cb: PeerEvents[K]): () => void {
+    this.#listeners[type].add(cb);
+    return () => this.#listeners[type].delete(cb);
+  }
+
+  /**
+   * Starts the call from this side: one audio and one video transceiver, sending our
+   * tracks where we have them. Fires negotiationneeded, hence an offer.
+   */
+  start(): void {
+    for (const kind of KINDS) {
+      const track = this.#localTrack(kind);
+      const transceiver = this.#pc.addTransceiver(track ?? kind, {
+        direction: 'sendrecv',
+        streams: [this.#localStream],
+      });
+      this.#senders.set(kind, transceiver.sender);
+    }
+  }
+
+  /** Swaps what we send of one kind (null: send nothing) without renegotiating. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    await this.#senders.get(kind)?.replaceTrack(track);
+  }
+
+  /** Hands an incoming signal from the remote participant to the negotiation. */
+  handleSignal(kind: SignalKind, payload: unknown): void {
+    this.#queue = this.#queue
+      .then(() => (kind === 'ICE_CANDIDATE' ? this.#onCandidate(payload as RTCIceCandidateInit | null) : this.#onDescription(payload as RTCSessionDescriptionInit)))
+      .catch((err: unknown) => this.#emit('error', err));
+  }
+
+  /** Stops what we receive and closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    for (const transceiver of this.#pc.getTransceivers()) transceiver.receiver.track?.stop();
+    this.#pc.close();
+    this.#pending = [];
+    this.#setState('closed');
+    for (const set of Object.values(this.#listeners)) set.clear();
+  }
+
+  async #offer(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#makingOffer = true;
+      await this.#pc.setLocalDescription();
+      this.#signal('OFFER', description(this.#pc.localDescription));
+    } catch (err) {
+      if (!this.#closed) this.#emit('error', err);
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #onDescription(desc: RTCSessionDescriptionInit): Promise<void> {
+    if (this.#closed) return;
+    const pc = this.#pc;
+    const offerCollision = desc.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
+    this.#ignoreOffer = !this.polite && offerCollision;
+    if (this.#ignoreOffer) return;
+
+    if (offerCollision) {
+      // Both calls enter the connection's operations chain: the rollback runs after our
+      // own pending setLocalDescription(offer), the remote offer right after it.
+      await Promise.all([pc.setLocalDescription({ type: 'rollback' }), pc.setRemoteDescription(desc)]);
+    } else {
+      await pc.setRemoteDescription(desc);
+    }
+    await this.#flushCandidates();
+    if (desc.type === 'offer') {
+      await this.#attachToOffer();
+      await pc.setLocalDescription();
+      this.#signal('ANSWER', description(pc.localDescription));
+    }
+  }
+
+  /** The answering side sends its tracks on the transceivers the offer created. */
+  async #attachToOffer(): Promise<void> {
+    for (const transceiver of this.#pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind as MediaKind;
+      if (transceiver.currentDirection === 'stopped' || this.#senders.has(kind) || !KINDS.includes(kind)) continue;
+      this.#senders.set(kind, transceiver.sender);
+      transceiver.direction = 'sendrecv';
+      const track = this.#localTrack(kind);
+      if (track) await transceiver.sender.replaceTrack(track);
+      // So the remote side's track event carries our stream (msid in the answer).
+      transceiver.sender.setStreams?.(this.#localStream);
+    }
+  }
+
+  async #onCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    if (this.#closed) return;
+    const entry = { candidate, ignored: this.#ignoreOffer };
+    if (!this.#pc.remoteDescription) {
+      this.#pending.push(entry);
+      return;
+    }
+    await this.#applyCandidate(entry);
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const entry of pending) await this.#applyCandidate(entry);
+  }
+
+  async #applyCandidate({ candidate, ignored }: PendingCandidate): Promise<void> {
+    try {
+      // null: the remote side has no more candidates (end-of-candidates).
+      await (candidate ? this.#pc.addIceCandidate(candidate) : this.#pc.addIceCandidate());
+    } catch (err) {
+      // Candidates of an offer we ignored do not match any description of ours, and an
+      // end-of-candidates marker is a hint some browsers refuse: both are harmless.
+      if (!ignored && !this.#ignoreOffer && candidate && !this.#closed) this.#emit('error', err);
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    const stream = event.streams[0] ?? (this.#remoteStream ??= new MediaStream());
+    if (!event.streams[0] && !stream.getTracks().includes(event.track)) stream.addTrack(event.track);
+    this.#remoteStream = stream;
+    this.#emit('stream', stream);
+  }
+
+  #onConnectionState(): void {
+    if (this.#closed) return;
+    const s = this.#pc.connectionState;
+    this.#setState(s === 'new' ? 'connecting' : s);
+    // An ICE restart needs only one side to ask; the impolite one does, to avoid glare.
+    if (s === 'failed' && !this.polite) this.#pc.restartIce();
+  }
+
+  #setState(state: PeerState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#emit('state', state);
+  }
+
+  #localTrack(kind: MediaKind): MediaStreamTrack | null {
+    return this.#localStream.getTracks().find((t) => t.kind === kind) ?? null;
+  }
+
+  #signal(kind: SignalKind, payload: unknown): void {
+    if (this.#closed) return;
+    Promise.resolve()
+      .then(() => this.#send(kind, payload))
+      .catch((err: unknown) => this.#emit('error', err));
+  }
+
+  #emit<K extends keyof PeerEvents>(type: K, ...args: Parameters<PeerEvents[K]>): void {
+    for (const cb of this.#listeners[type]) (cb as (...a: Parameters<PeerEvents[K]>) => void)(...args);
+  }
+}
+
+function description(d: RTCSessionDescription | null): RTCSessionDescriptionInit | null {
+  return d ? { type: d.type, sdp: d.sdp } : null;
+}
