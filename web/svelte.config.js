@@ -10,6 +10,23 @@ const config = {
   kit: {
     // The API process mounts build/handler.js inside Fastify (see api/src).
     adapter: adapter({ out: 'build' }),
+    // SvelteKit adds the hashes of its own inline scripts to script-src. The API adds the
+    // other security headers (api/src/http/security.ts).
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:'],
+        'media-src': ['self', 'blob:', 'mediastream:'],
+        'connect-src': ['self', 'ws:', 'wss:'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };
 

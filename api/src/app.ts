@@ -11,6 +11,7 @@ import stunPlugin from './stun/plugin.js';
 import graphqlPlugin from './graphql/plugin.js';
 import graphiqlPlugin from './http/graphiql.js';
 import healthPlugin from './http/health.js';
+import securityPlugin from './http/security.js';
 import webPlugin from './http/web.js';
 
 export async function buildApp(config: Config): Promise<FastifyInstance> {
@@ -25,6 +26,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     pluginTimeout: 120_000,
   });
   await app.register(configPlugin, { config });
+  await app.register(securityPlugin);
   await app.register(databasePlugin);
   await app.register(stunPlugin);
   await app.register(graphqlPlugin);

@@ -13,8 +13,10 @@ import { RoomRepository } from '../rooms/room-repository.js';
 import { serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
+import { maxSelections } from './limits.js';
 import { startHeartbeat } from './heartbeat.js';
 import { guardSocket } from './ws-guard.js';
+import { sameOriginUpgrade } from '../http/security.js';
 import './context.js';
 
 declare module 'fastify' {
@@ -58,7 +60,13 @@ export default fp(
     app.decorate('signalingSockets', sockets);
     app.decorate('lostSockets', lost);
 
-    await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+    await app.register(websocket, {
+      options: {
+        maxPayload: 1024 * 1024,
+        verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
+          sameOriginUpgrade(origin, req.headers.host),
+      },
+    });
     // Runs before mercurius sees the socket: its close listener must know the code first.
     app.websocketServer.on('connection', (socket: WebSocket) => {
       socket.once('close', (code) => {
@@ -73,6 +81,10 @@ export default fp(
       resolvers: buildResolvers(app) as never,
       path: '/graphql',
       graphiql: false,
+      // Deep enough for GraphiQL's introspection query, shallow enough to stop abuse.
+      queryDepth: 12,
+      allowBatchedQueries: false,
+      validationRules: [maxSelections(500)],
       errorFormatter: formatErrors,
       context: () => ({ rooms: () => new RoomRepository(app.orm.em.fork()) }),
       subscription: {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import { BASELINE_HEADERS } from './security.js';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -28,6 +29,7 @@ export default fp(
       url: '/*',
       handler: (request, reply) => {
         reply.hijack();
+        for (const [name, value] of Object.entries(BASELINE_HEADERS)) reply.raw.setHeader(name, value);
         handler(request.raw, reply.raw, () => {
           reply.raw.statusCode = 404;
           reply.raw.setHeader('content-type', 'text/plain; charset=utf-8');
