@@ -16,7 +16,9 @@ export function ormConfig(opts: {
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     // PGlite serves one session: a larger pool fails with "Connection terminated unexpectedly".
-    pool: opts.embedded ? { min: 0, max: 1 } : { min: 0, max: 10 },
+    // Fail fast when the database is unreachable: callers get DATABASE_UNAVAILABLE in
+    // seconds instead of hanging on knex's 60 s default.
+    pool: { min: 0, max: opts.embedded ? 1 : 10, acquireTimeoutMillis: 10_000, createTimeoutMillis: 10_000 },
     debug: false,
     logger: (message) => opts.log.debug({ orm: true }, message),
     allowGlobalContext: false,

@@ -16,6 +16,9 @@ export function formatErrors(execution: Execution, ctx: MercuriusContext) {
   let statusCode = execution.statusCode;
   const errors = (execution.errors ?? []).map((error) => {
     const original = error.originalError as OriginalError | undefined;
+    if (original instanceof ParleyError && original.code === ErrorCode.DATABASE_UNAVAILABLE) {
+      ctx.app.log.error({ err: original.cause, path: error.path }, 'database unavailable');
+    }
     if (original && !(original instanceof ParleyError) && !(original instanceof GraphQLError)) {
       if (Array.isArray(original.errors)) {
         for (const e of original.errors as GraphQLError[]) withCode(e, 'GRAPHQL_VALIDATION_FAILED');

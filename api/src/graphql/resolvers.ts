@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Resolvers } from './generated/resolvers.js';
 import { DateTime } from './scalars.js';
-import { createRoom, findRoom } from '../rooms/room-service.js';
+import { KnownRooms, createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
 import type { RoomEvent } from '../signaling/types.js';
@@ -21,6 +21,7 @@ function clientAddress(ctx: MercuriusContext): string {
 export function buildResolvers(app: FastifyInstance): Resolvers {
   const { hub } = app;
   const budgets = new RequestBudgets(app.config.rateLimits);
+  const known = new KnownRooms();
   return {
     DateTime,
     Query: {
@@ -33,7 +34,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     Mutation: {
       createRoom: (_root, { input }, ctx) => {
         budgets.spend('createRoom', clientAddress(ctx));
-        return createRoom(ctx.rooms(), input);
+        return createRoom(ctx.rooms(), input, known);
       },
       sendSignal: (_root, { input }) => {
         budgets.spend('sendSignal', input.token);
@@ -51,7 +52,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
       joinRoom: {
         subscribe: async (_root, { slug, displayName, resume }, ctx) => {
           budgets.spend('joinRoom', clientAddress(ctx));
-          const room = await findRoom(ctx.rooms(), slug);
+          const room = await findRoom(ctx.rooms(), slug, known);
           if (!room) {
             throw new ParleyError(ErrorCode.ROOM_NOT_FOUND, `No room has the slug "${slug}". Check the link or create the room.`);
           }

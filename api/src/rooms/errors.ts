@@ -12,6 +12,7 @@ export const ErrorCode = {
   NOT_IN_ROOM: 'NOT_IN_ROOM',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -22,8 +23,9 @@ export class ParleyError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 
   get extensions(): { code: ErrorCode; [key: string]: unknown } {

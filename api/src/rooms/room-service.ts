@@ -28,18 +28,63 @@ export function normalizeRoomInput(input: CreateRoomInput): { title: string; slu
   return { title, slug };
 }
 
-export async function createRoom(rooms: RoomRepository, input: CreateRoomInput): Promise<RoomView> {
+export async function createRoom(rooms: RoomRepository, input: CreateRoomInput, known?: KnownRooms): Promise<RoomView> {
   const { title, slug } = normalizeRoomInput(input);
-  const room = await rooms.create(slug, title);
+  const room = await orUnavailable(rooms.create(slug, title));
   if (!room) {
     throw new ParleyError(ErrorCode.SLUG_TAKEN, `A room with the slug "${slug}" already exists.`, 'slug');
   }
+  known?.remember(room);
   return room;
 }
 
-/** Looks a room up by what a person typed or a link carried: normalized like a new slug. */
-export async function findRoom(rooms: RoomRepository, slug: string): Promise<RoomView | null> {
+/**
+ * Looks a room up by what a person typed or a link carried: normalized like a new slug.
+ * With `known`, a room seen before is still found while the database is unreachable, so
+ * people can keep joining calls of rooms already known (rooms are never renamed).
+ */
+export async function findRoom(rooms: RoomRepository, slug: string, known?: KnownRooms): Promise<RoomView | null> {
   const normalized = slugify(slug);
   if (slugProblem(normalized)) return null;
-  return rooms.findBySlug(normalized);
+  try {
+    const room = await orUnavailable(rooms.findBySlug(normalized));
+    if (room) known?.remember(room);
+    return room;
+  } catch (err) {
+    const remembered = known?.recall(normalized);
+    if (remembered && err instanceof ParleyError && err.code === ErrorCode.DATABASE_UNAVAILABLE) return remembered;
+    throw err;
+  }
+}
+
+/** Rooms seen recently, by slug, bounded: the least recently used is forgotten first. */
+export class KnownRooms {
+  readonly #rooms = new Map<string, RoomView>();
+  constructor(private readonly capacity = 10_000) {}
+
+  remember(room: RoomView): void {
+    this.#rooms.delete(room.slug);
+    this.#rooms.set(room.slug, room);
+    if (this.#rooms.size > this.capacity) this.#rooms.delete(this.#rooms.keys().next().value!);
+  }
+
+  recall(slug: string): RoomView | undefined {
+    const room = this.#rooms.get(slug);
+    if (room) this.remember(room);
+    return room;
+  }
+}
+
+/** Database failures become DATABASE_UNAVAILABLE; the driver's message stays in `cause`. */
+async function orUnavailable<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw new ParleyError(
+      ErrorCode.DATABASE_UNAVAILABLE,
+      'Rooms cannot be reached right now (the database is unavailable). Calls in progress continue; try again in a moment.',
+      undefined,
+      { cause: err },
+    );
+  }
 }
