@@ -29,6 +29,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
+    // Keep-alive connections busy when closing began become idle once their response is
+    // written; close them then, so requests in flight finish and nothing waits for the
+    // keep-alive timeout.
+    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweeper.unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

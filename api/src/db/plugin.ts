@@ -33,8 +33,10 @@ export default fp(
     }
     app.decorate('orm', orm);
     app.addHook('onClose', async () => {
+      app.log.debug('closing the database');
       await orm.close();
       await embedded?.close();
+      app.log.debug('database closed');
     });
   },
   { name: 'parley-db', dependencies: ['parley-config'] },

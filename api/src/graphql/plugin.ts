@@ -8,7 +8,11 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import mercurius from 'mercurius';
 import type { WebSocket } from 'ws';
+import { randomBytes } from 'node:crypto';
 import { SignalingHub, type Member } from '../signaling/hub.js';
+import type { Signaling } from '../signaling/signaling.js';
+import { ClusterHub } from '../cluster/cluster-hub.js';
+import { connectRedis } from '../cluster/redis.js';
 import { RoomRepository } from '../rooms/room-repository.js';
 import { serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
@@ -21,7 +25,8 @@ import './context.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    hub: SignalingHub;
+    /** The signaling core: in-process (SignalingHub) or shared through Redis (ClusterHub) when REDIS_URL is set. */
+    hub: Signaling;
     /** The socket each joined member's subscription runs on, to cut off slow consumers. */
     signalingSockets: WeakMap<Member, WebSocket>;
     /** Sockets that died without a close frame (their participants may resume). */
@@ -44,23 +49,46 @@ export default fp(
   async (app) => {
     const sockets = new WeakMap<Member, WebSocket>();
     const lost = new WeakSet<WebSocket>();
-    const hub = new SignalingHub({
+    const hubOptions = {
       maxParticipants: app.config.maxParticipants,
       secret: await serverSecret(app.orm, 'resume-token'),
       resumeGraceMs: app.config.resumeGraceMs,
-      onLeave: (member, reason) => {
+      onLeave: (member: Member, reason: string) => {
         app.log.debug({ participant: member.participant.id, room: member.roomId, reason }, 'participant left');
         if (reason === 'overflow') {
           app.log.warn({ participant: member.participant.id }, 'slow consumer cut off');
           sockets.get(member)?.close(CLOSE_SLOW_CONSUMER, 'Too many undelivered events');
+        } else if (reason === 'shutdown') {
+          sockets.get(member)?.close(CLOSE_SERVICE_RESTART, 'Server restarting');
         }
       },
-    });
+    };
+    let hub: Signaling;
+    if (app.config.redisUrl) {
+      // A random suffix per start: a restarted process never inherits its former self's members.
+      const node = `${app.config.instanceId}-${randomBytes(3).toString('hex')}`;
+      const redis = await connectRedis(app.config.redisUrl, `parley:${node}`, (err) => app.log.warn({ err }, 'redis'));
+      const cluster = new ClusterHub({ ...hubOptions, redis, prefix: app.config.redisPrefix, node, log: app.log });
+      await cluster.start();
+      app.log.info({ node, prefix: app.config.redisPrefix }, 'cluster mode: calls shared through Redis');
+      hub = cluster;
+    } else {
+      hub = new SignalingHub(hubOptions);
+    }
     app.decorate('hub', hub);
     app.decorate('signalingSockets', sockets);
     app.decorate('lostSockets', lost);
 
     await app.register(websocket, {
+      // On shutdown: tell every client "service restart" (they reconnect and resume), then
+      // end the streams. Closing first means no client reads a `complete` as a leave.
+      preClose(done) {
+        app.log.debug({ sockets: app.websocketServer.clients.size }, 'closing WebSockets with 1012');
+        for (const client of app.websocketServer.clients) client.close(CLOSE_SERVICE_RESTART, 'Server restarting');
+        hub.closeAll();
+        app.websocketServer.close();
+        done();
+      },
       options: {
         maxPayload: 1024 * 1024,
         verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
@@ -98,11 +126,7 @@ export default fp(
       },
     });
 
-    app.addHook('onClose', async () => {
-      heartbeat.stop();
-      hub.closeAll();
-      for (const client of app.websocketServer.clients) client.close(CLOSE_SERVICE_RESTART, 'Server restarting');
-    });
+    app.addHook('onClose', async () => heartbeat.stop());
   },
   { name: 'parley-graphql', dependencies: ['parley-config', 'parley-db', 'parley-stun'] },
 );
