@@ -110,7 +110,7 @@ export default fp(
       path: '/graphql',
       graphiql: false,
       // Deep enough for GraphiQL's introspection query, shallow enough to stop abuse.
-      queryDepth: 12,
+      queryDepth: 16,
       allowBatchedQueries: false,
       validationRules: [maxSelections(500)],
       errorFormatter: formatErrors,
