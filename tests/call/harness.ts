@@ -13,6 +13,20 @@ export interface PeerSnapshot {
   iceConnectionState: string;
   connectionState: string;
   signalingState: string;
+  /** Which RTCPeerConnection object (numbered per page). */
+  connection: number;
+  /** The tile's state: connecting, connected, reconnecting, failed, closed. */
+  state: string;
+  localUfrag: string | null;
+  remoteUfrag: string | null;
+  counters: { offersSent: number; iceRestarts: number };
+}
+export interface Counters {
+  peersCreated: number;
+  welcomes: number;
+  resumes: number;
+  offersSent: number;
+  iceRestarts: number;
 }
 export interface InboundSummary {
   id: string;
@@ -24,6 +38,9 @@ interface Hook {
   peers(): PeerSnapshot[];
   departed(): PeerSnapshot[];
   stats(): Promise<InboundSummary[]>;
+  counters(): Counters | null;
+  link(): 'connected' | 'reconnecting' | null;
+  forceIceRestart(peerId: string): boolean;
 }
 declare global {
   interface Window {
@@ -78,6 +95,8 @@ export async function join(person: Person): Promise<Person> {
 
 export const peers = (p: Person) => p.page.evaluate(() => window.__parley?.peers() ?? []);
 export const departed = (p: Person) => p.page.evaluate(() => window.__parley?.departed() ?? []);
+export const counters = (p: Person) => p.page.evaluate(() => window.__parley!.counters()!);
+export const link = (p: Person) => p.page.evaluate(() => window.__parley?.link() ?? null);
 export const stats = (p: Person) => p.page.evaluate(() => window.__parley?.stats() ?? Promise.resolve([]));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -84,7 +84,12 @@ function liveClient(): Client {
       return `${scheme}//${location.host}/graphql`;
     },
     lazy: true,
-    retryAttempts: 3,
+    // No automatic retries: graphql-ws would re-subscribe with the original variables,
+    // and joinRoom must come back with the latest resume token. The room channel
+    // (lib/rtc/signaling-channel.ts) reconnects with backoff itself.
+    retryAttempts: 0,
+    // A socket that opens but is never acknowledged counts as a failed attempt.
+    connectionAckWaitTimeout: 10_000,
   });
   return wsClient;
 }

@@ -43,14 +43,17 @@ export const IceServersDocument = graphql(`
 
 /**
  * Being in a room's call: lives as long as the subscription. The first event is Welcome
- * (with the token that signs sendSignal); then presence changes and signals for us.
+ * (with the token that signs sendSignal, and the resumeToken that brings us back as the
+ * same participant after a lost connection); then presence changes and signals for us.
  */
 export const JoinRoomDocument = graphql(`
-  subscription JoinRoom($slug: String!, $displayName: String) {
-    joinRoom(slug: $slug, displayName: $displayName) {
+  subscription JoinRoom($slug: String!, $displayName: String, $resume: String) {
+    joinRoom(slug: $slug, displayName: $displayName, resume: $resume) {
       __typename
       ... on Welcome {
         token
+        resumeToken
+        resumed
         me {
           id
           displayName

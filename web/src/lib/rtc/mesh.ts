@@ -3,14 +3,17 @@
  * Who offers: the newcomer, to everyone listed in its Welcome; those already there make a
  * Peer on ParticipantJoined and wait for its offer. A participant who leaves has its Peer
  * closed. Mute and camera off toggle `track.enabled`, which needs no renegotiation.
- * Owned by the page's call state (routes/room/[slug]/call.svelte.ts); reports upward only
+ * After a resume (same participant, new socket) the mesh stays as it is: media is peer to
+ * peer and never stopped; presence is reconciled by ./reconcile.ts. Owned by the page's call state (routes/room/[slug]/call.svelte.ts); reports upward only
  * through MeshHandlers. Knows nothing about Svelte.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
 import { Peer, type PeerOptions, type PeerState } from './peer';
+import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
 import {
   GraphQLRoomChannel,
   type IncomingSignal,
+  type LinkStatus,
   type PresenceHandlers,
   type RoomMember,
   type SignalingChannel,
@@ -27,6 +30,15 @@ export interface MeshHandlers {
   ended(error?: GraphQLRequestError): void;
   /** A negotiation step failed; logged, the call goes on. */
   peerError?(id: string, error: unknown): void;
+  /** The signaling socket dropped (the call goes on) or came back. */
+  link?(status: LinkStatus): void;
+}
+
+/** What the mesh did since it started, for the test hook. */
+export interface MeshCounters {
+  peersCreated: number;
+  welcomes: number;
+  resumes: number;
 }
 
 export interface MeshOptions {
@@ -49,16 +61,27 @@ export class Mesh {
   readonly #peers = new Map<string, Peer>();
   readonly #members = new Map<string, RoomMember>();
   readonly #departed: Peer[] = [];
+  /** Participants missing from a resumed Welcome: closed when their timer fires. */
+  readonly #missing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Participants we found in a resumed Welcome without a Peer: offered to if silent. */
+  readonly #adopting = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #counters: MeshCounters = { peersCreated: 0, welcomes: 0, resumes: 0 };
   #me: RoomMember | null = null;
   #left = false;
+  #link: LinkStatus = 'connected';
 
   /** Joins the call at once; the Welcome starts the negotiations. */
   constructor(options: MeshOptions) {
     this.#options = options;
     const presence: PresenceHandlers = {
       welcome: (me, participants) => this.#onWelcome(me, participants),
+      resumed: (me, participants) => this.#onResumed(me, participants),
       joined: (p) => this.#onJoined(p),
       left: (p) => this.#onLeft(p),
+      link: (status) => {
+        this.#link = status;
+        options.handlers.link?.(status);
+      },
       ended: (err) => this.#onEnded(err),
     };
     this.#channel = options.openChannel
@@ -74,6 +97,14 @@ export class Mesh {
   /** The live Peers by participant id (read-only use: stats, the test hook). */
   get peers(): ReadonlyMap<string, Peer> {
     return this.#peers;
+  }
+
+  get counters(): Readonly<MeshCounters> {
+    return this.#counters;
+  }
+
+  get link(): LinkStatus {
+    return this.#link;
   }
 
   /** Recently closed Peers, newest last. */
@@ -95,7 +126,8 @@ export class Mesh {
   }
 
   #onWelcome(me: RoomMember, participants: RoomMember[]): void {
-    // A second Welcome means graphql-ws re-joined on a new socket: we are someone new.
+    this.#counters.welcomes++;
+    // A second fresh Welcome means our resume came too late: we are someone new.
     this.#closeAll();
     this.#me = me;
     this.#members.clear();
@@ -105,13 +137,38 @@ export class Mesh {
     for (const p of participants) if (p.id !== me.id) this.#peer(p.id).start();
   }
 
+  /** Same participant on a new socket: keep every Peer, reconcile who is here. */
+  #onResumed(me: RoomMember, participants: RoomMember[]): void {
+    this.#counters.resumes++;
+    this.#me = me;
+    const plan = reconcileResume(me.id, [...this.#peers.keys()], participants);
+    const before = new Map(this.#members);
+    this.#members.clear();
+    for (const p of participants) this.#members.set(p.id, p);
+    this.#members.set(me.id, me);
+    for (const id of plan.keep) this.#clearMissing(id);
+    for (const id of plan.missing) {
+      // Maybe not back yet after a server restart: kept (and listed) for a while.
+      const known = before.get(id);
+      if (known) this.#members.set(id, known);
+      if (!this.#missing.has(id)) this.#missing.set(id, setTimeout(() => this.#expireMissing(id), MISSING_GRACE_MS));
+    }
+    for (const id of plan.adopt) this.#adopt(id);
+    this.#roster();
+  }
+
   #onJoined(p: RoomMember): void {
     this.#members.set(p.id, p);
     this.#roster();
-    this.#peer(p.id); // waits for the newcomer's offer
+    // Someone we still have a Peer for came back after a server restart: nothing to do.
+    this.#clearMissing(p.id);
+    this.#clearAdopt(p.id);
+    this.#peer(p.id); // waits for the newcomer's offer (or is the Peer we already have)
   }
 
   #onLeft(p: RoomMember): void {
+    this.#clearMissing(p.id);
+    this.#clearAdopt(p.id);
     this.#members.delete(p.id);
     this.#roster();
     this.#remove(p.id);
@@ -149,7 +206,12 @@ export class Mesh {
         }),
       createConnection: this.#options.createConnection,
     });
-    peer.on('state', (state) => handlers.peerState(id, state));
+    this.#counters.peersCreated++;
+    peer.on('state', (state) => {
+      // One missing since a resume whose link also fails is not coming back.
+      if (state === 'failed' && this.#missing.has(id)) return this.#expireMissing(id);
+      handlers.peerState(id, state);
+    });
     peer.on('stream', (stream) => handlers.peerStream(id, stream));
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
@@ -168,8 +230,50 @@ export class Mesh {
   }
 
   #closeAll(): void {
+    for (const id of [...this.#missing.keys()]) this.#clearMissing(id);
+    for (const id of [...this.#adopting.keys()]) this.#clearAdopt(id);
     for (const id of [...this.#peers.keys()]) this.#remove(id);
   }
+
+  /**
+   * A participant listed in a resumed Welcome we have no Peer for. Either they joined
+   * while we were away (their offer is among the events held for us, right behind the
+   * Welcome) or they joined a restarted server before we were back (nobody will offer):
+   * wait for their offer a moment, then offer ourselves.
+   */
+  #adopt(id: string): void {
+    const peer = this.#peer(id);
+    if (peer.negotiating || this.#adopting.has(id)) return;
+    this.#adopting.set(
+      id,
+      setTimeout(() => {
+        this.#adopting.delete(id);
+        const current = this.#peers.get(id);
+        if (current && !current.negotiating) current.start();
+      }, ADOPT_AFTER_MS),
+    );
+  }
+
+  #clearAdopt(id: string): void {
+    const timer = this.#adopting.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#adopting.delete(id);
+  }
+
+  #clearMissing(id: string): void {
+    const timer = this.#missing.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#missing.delete(id);
+  }
+
+  /** A participant missing since our resume who never came back: they are gone. */
+  #expireMissing(id: string): void {
+    this.#clearMissing(id);
+    this.#members.delete(id);
+    this.#roster();
+    this.#remove(id);
+  }
+
 
   #roster(): void {
     if (this.#me) this.#options.handlers.roster([...this.#members.values()], this.#me);

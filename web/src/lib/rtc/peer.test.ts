@@ -27,7 +27,7 @@ const settle = async (rounds = 10) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-function side(remoteId: string, polite: boolean): Side {
+function side(remoteId: string, polite: boolean, iceGraceMs?: number): Side {
   const local = new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
   let pc!: FakeRTCPeerConnection;
   const s = { outbox: [] as Message[], states: [] as PeerState[], streams: [] as unknown[], errors: [] as unknown[] } as Side;
@@ -38,6 +38,7 @@ function side(remoteId: string, polite: boolean): Side {
     localStream: local as unknown as MediaStream,
     send: (kind, payload) => void s.outbox.push({ kind, payload: JSON.parse(JSON.stringify(payload)) }),
     createConnection: (c) => (pc = new FakeRTCPeerConnection(c)) as unknown as RTCPeerConnection,
+    iceGraceMs,
   });
   s.pc = pc;
   s.peer.on('state', (st) => s.states.push(st));
@@ -67,10 +68,10 @@ async function converse(a: Side, b: Side): Promise<void> {
 }
 
 const sides: Side[] = [];
-function pair(): { impolite: Side; polite: Side } {
+function pair(iceGraceMs?: number): { impolite: Side; polite: Side } {
   // In the mesh the larger participant id is polite; here the names say it.
-  const impolite = side('polite', false);
-  const polite = side('impolite', true);
+  const impolite = side('polite', false, iceGraceMs);
+  const polite = side('impolite', true, iceGraceMs);
   sides.push(impolite, polite);
   return { impolite, polite };
 }
@@ -195,5 +196,62 @@ describe('Peer negotiation', () => {
     await settle();
     expect(polite.pc.violations).toEqual([]);
     expect(polite.errors).toEqual([]);
+  });
+});
+
+describe('ICE recovery', () => {
+  const ufrag = (s: Side) => (JSON.parse(s.pc.localDescription!.sdp!) as { ufrag: string }).ufrag;
+
+  async function connected(iceGraceMs?: number) {
+    const p = pair(iceGraceMs);
+    p.impolite.peer.start();
+    await converse(p.impolite, p.polite);
+    expectHealthy(p.impolite, p.polite);
+    return p;
+  }
+
+  it('on failed, only the impolite side restarts ICE; new credentials, connected again', async () => {
+    const { impolite, polite } = await connected();
+    const before = ufrag(impolite);
+    impolite.pc.simulateIceState('failed');
+    polite.pc.simulateIceState('failed');
+    expect(impolite.peer.state).toBe('reconnecting');
+    expect(polite.peer.state).toBe('failed');
+    await converse(impolite, polite);
+    expect(ufrag(impolite)).not.toBe(before);
+    expect(impolite.peer.counters).toEqual({ offersSent: 2, iceRestarts: 1 });
+    expect(polite.peer.counters).toEqual({ offersSent: 0, iceRestarts: 0 });
+    expectHealthy(impolite, polite);
+    expect(impolite.states).toEqual(['connected', 'reconnecting', 'connected']);
+    expect(polite.states).toEqual(['connected', 'failed', 'connected']);
+  });
+
+  it('restarts after a disconnect that outlasts the grace, not after a short blip', async () => {
+    const { impolite, polite } = await connected(40);
+    impolite.pc.simulateIceState('disconnected');
+    await new Promise((r) => setTimeout(r, 10));
+    impolite.pc.simulateIceState('connected');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(impolite.peer.counters.iceRestarts).toBe(0);
+    expect(impolite.states).toEqual(['connected', 'reconnecting', 'connected']);
+
+    polite.pc.simulateIceState('disconnected'); // the polite side only waits
+    impolite.pc.simulateIceState('disconnected');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(polite.peer.counters.iceRestarts).toBe(0);
+    expect(impolite.peer.counters.iceRestarts).toBe(1);
+    await converse(impolite, polite);
+    expectHealthy(impolite, polite);
+  });
+
+  it('a restart while the old path still works shows reconnecting until its answer is in', async () => {
+    const { impolite, polite } = await connected();
+    impolite.peer.restartIce();
+    expect(impolite.peer.state).toBe('reconnecting');
+    await settle();
+    expect(impolite.pc.signalingState).toBe('have-local-offer');
+    expect(impolite.peer.state).toBe('reconnecting');
+    await converse(impolite, polite);
+    expectHealthy(impolite, polite);
   });
 });

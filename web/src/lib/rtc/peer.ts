@@ -3,12 +3,24 @@
  * negotiation" pattern: both sides run the same code and only `polite` differs. On an
  * offer collision (glare) the impolite side ignores the incoming offer and the polite one
  * rolls its own back and answers. Remote ICE candidates wait in `#pending` until a remote
- * description exists. Created and closed by mesh.ts; reports upward only through `on()`.
+ * description exists. A link that goes `disconnected` for more than ICE_GRACE_MS, or
+ * `failed`, gets an ICE restart from the impolite side only (so the two sides never both
+ * offer); perfect negotiation carries the new offer. Created and closed by mesh.ts;
+ * reports upward only through `on()`.
  */
 import type { SignalKind } from './signaling-channel';
 
-/** What the UI shows on a tile. `new` counts as connecting: negotiation has begun. */
-export type PeerState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+/**
+ * What the UI shows on a tile. `new` counts as connecting: negotiation has begun;
+ * `reconnecting` is a link that was up and is being recovered (disconnected, or an ICE
+ * restart under way).
+ */
+export type PeerState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/** How long `disconnected` may last before the impolite side restarts ICE (a blip heals alone). */
+export const ICE_GRACE_MS = 2_000;
+/** An ICE restart that has not connected by then is tried again. */
+export const ICE_RESTART_RETRY_MS = 10_000;
 
 export interface PeerEvents {
   state: (state: PeerState) => void;
@@ -28,6 +40,14 @@ export interface PeerOptions {
   send: (kind: SignalKind, payload: unknown) => unknown;
   /** Tests pass a fake; browsers use the real thing. */
   createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+  /** Defaults to ICE_GRACE_MS; tests shorten it. */
+  iceGraceMs?: number;
+}
+
+/** What a Peer did, for the test hook and the reliability tests. */
+export interface PeerCounters {
+  offersSent: number;
+  iceRestarts: number;
 }
 
 type MediaKind = 'audio' | 'video';
@@ -45,6 +65,7 @@ export class Peer {
   readonly #pc: RTCPeerConnection;
   readonly #send: PeerOptions['send'];
   readonly #localStream: MediaStream;
+  readonly #iceGraceMs: number;
   readonly #senders = new Map<MediaKind, RTCRtpSender>();
   readonly #listeners: { [K in keyof PeerEvents]: Set<PeerEvents[K]> } = {
     state: new Set(),
@@ -58,12 +79,20 @@ export class Peer {
   #queue: Promise<void> = Promise.resolve();
   #state: PeerState = 'connecting';
   #remoteStream: MediaStream | null = null;
+  #everConnected = false;
+  #restarting = false;
+  /** The restart's offer/answer exchange has completed (signaling back to stable). */
+  #restartNegotiated = false;
+  #iceTimer: ReturnType<typeof setTimeout> | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #counters: PeerCounters = { offersSent: 0, iceRestarts: 0 };
 
   constructor(options: PeerOptions) {
     this.remoteId = options.remoteId;
     this.polite = options.polite;
     this.#send = options.send;
     this.#localStream = options.localStream;
+    this.#iceGraceMs = options.iceGraceMs ?? ICE_GRACE_MS;
     const create = options.createConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     this.#pc = create(options.configuration);
     this.#pc.addEventListener('negotiationneeded', () => void this.#offer());
@@ -72,6 +101,20 @@ export class Peer {
     });
     this.#pc.addEventListener('track', (e) => this.#onTrack(e));
     this.#pc.addEventListener('connectionstatechange', () => this.#onConnectionState());
+    this.#pc.addEventListener('iceconnectionstatechange', () => this.#onIceState());
+    this.#pc.addEventListener('signalingstatechange', () => {
+      if (this.#restarting && this.#pc.signalingState === 'stable') this.#restartNegotiated = true;
+      this.#onConnectionState();
+    });
+  }
+
+  get counters(): Readonly<PeerCounters> {
+    return this.#counters;
+  }
+
+  /** Whether start() or an incoming offer has begun a negotiation on this connection. */
+  get negotiating(): boolean {
+    return this.#pc.getTransceivers().length > 0 || this.#pc.remoteDescription !== null;
   }
 
   /** The connection itself, for getStats() and the test hook; do not negotiate on it. */
@@ -123,9 +166,30 @@ export class Peer {
       .catch((err: unknown) => this.#emit('error', err));
   }
 
+  /**
+   * Asks for new ICE credentials and candidates; perfect negotiation sends the offer.
+   * Called on `failed` / long `disconnected` by the impolite side, and by the test hook.
+   */
+  restartIce(): void {
+    if (this.#closed) return;
+    this.#counters.iceRestarts++;
+    this.#restarting = true;
+    this.#restartNegotiated = false;
+    this.#setState('reconnecting');
+    this.#pc.restartIce();
+    this.#clearRetry();
+    // A restart whose offer or answer was lost (the signaling socket was down) is retried.
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#closed && this.#restarting) this.restartIce();
+    }, ICE_RESTART_RETRY_MS);
+  }
+
   /** Stops what we receive and closes the connection. Idempotent. */
   close(): void {
     if (this.#closed) return;
+    this.#clearIceTimer();
+    this.#clearRetry();
     for (const transceiver of this.#pc.getTransceivers()) transceiver.receiver.track?.stop();
     this.#pc.close();
     this.#pending = [];
@@ -139,6 +203,7 @@ export class Peer {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
       this.#signal('OFFER', description(this.#pc.localDescription));
+      this.#counters.offersSent++;
     } catch (err) {
       if (!this.#closed) this.#emit('error', err);
     } finally {
@@ -219,9 +284,53 @@ export class Peer {
   #onConnectionState(): void {
     if (this.#closed) return;
     const s = this.#pc.connectionState;
-    this.#setState(s === 'new' ? 'connecting' : s);
+    if (s === 'connected') {
+      this.#everConnected = true;
+      // During an ICE restart the old candidate pair usually keeps the link up: the
+      // restart is over once its offer and answer are applied.
+      if (this.#restarting && !this.#restartNegotiated) return this.#setState('reconnecting');
+      this.#restarting = false;
+      this.#clearRetry();
+      this.#setState('connected');
+    } else if (s === 'failed') {
+      this.#setState(this.#restarting ? 'reconnecting' : 'failed');
+    } else if (s === 'new' || s === 'connecting') {
+      this.#setState(this.#everConnected || this.#restarting ? 'reconnecting' : 'connecting');
+    } else if (s === 'disconnected') {
+      this.#setState('reconnecting');
+    }
+    this.#onIceState();
+  }
+
+  /** ICE trouble: `failed` is restarted at once, `disconnected` after ICE_GRACE_MS. */
+  #onIceState(): void {
+    if (this.#closed) return;
+    const ice = this.#pc.iceConnectionState;
+    if (ice === 'connected' || ice === 'completed') {
+      this.#clearIceTimer();
+      return;
+    }
     // An ICE restart needs only one side to ask; the impolite one does, to avoid glare.
-    if (s === 'failed' && !this.polite) this.#pc.restartIce();
+    if (this.polite) return;
+    if (ice === 'failed') {
+      this.#clearIceTimer();
+      if (!this.#restarting) this.restartIce();
+    } else if (ice === 'disconnected' && this.#iceTimer === null && !this.#restarting) {
+      this.#iceTimer = setTimeout(() => {
+        this.#iceTimer = null;
+        if (!this.#closed && this.#pc.iceConnectionState === 'disconnected') this.restartIce();
+      }, this.#iceGraceMs);
+    }
+  }
+
+  #clearIceTimer(): void {
+    if (this.#iceTimer !== null) clearTimeout(this.#iceTimer);
+    this.#iceTimer = null;
+  }
+
+  #clearRetry(): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   #setState(state: PeerState): void {

@@ -1,15 +1,32 @@
 /**
  * `window.__parley`: what the browser tests in tests/call read, and nothing else does.
- * It exposes the mesh's connections and a summary of their getStats(); it changes no
- * state. Installed by the room page while a call runs.
+ * It exposes the mesh's connections, counters and a summary of their getStats(); the one
+ * thing it can change is `forceIceRestart`, which runs the same recovery a failed ICE
+ * link gets. Installed by the room page while a call runs.
  */
-import type { Mesh } from './mesh';
+import type { LinkStatus } from './signaling-channel';
+import type { Mesh, MeshCounters } from './mesh';
+import type { Peer, PeerCounters, PeerState } from './peer';
 
 export interface PeerSnapshot {
   id: string;
   iceConnectionState: RTCIceConnectionState;
   connectionState: RTCPeerConnectionState;
   signalingState: RTCSignalingState;
+  /** Which RTCPeerConnection object this is: numbered on first sight, per page. */
+  connection: number;
+  /** The tile's state (Peer's own view). */
+  state: PeerState;
+  /** ICE credentials in use (a restart changes both). */
+  localUfrag: string | null;
+  remoteUfrag: string | null;
+  counters: PeerCounters;
+}
+
+export interface Counters extends MeshCounters {
+  /** Summed over live and departed Peers. */
+  offersSent: number;
+  iceRestarts: number;
 }
 
 export interface InboundSummary {
@@ -25,6 +42,11 @@ export interface ParleyTestHook {
   /** Peers closed since the call started (participants who left). */
   departed(): PeerSnapshot[];
   stats(): Promise<InboundSummary[]>;
+  counters(): Counters | null;
+  /** The signaling socket: 'reconnecting' while it is down. */
+  link(): LinkStatus | null;
+  /** Runs the ICE-failure recovery (an ICE restart) on the link to `peerId`. */
+  forceIceRestart(peerId: string): boolean;
 }
 
 declare global {
@@ -33,12 +55,31 @@ declare global {
   }
 }
 
-function snapshot(id: string, pc: RTCPeerConnection): PeerSnapshot {
+const serials = new WeakMap<RTCPeerConnection, number>();
+let nextSerial = 1;
+
+function serial(pc: RTCPeerConnection): number {
+  let n = serials.get(pc);
+  if (n === undefined) serials.set(pc, (n = nextSerial++));
+  return n;
+}
+
+function ufrag(desc: RTCSessionDescription | null): string | null {
+  return desc?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1] ?? null;
+}
+
+function snapshot(id: string, peer: Peer): PeerSnapshot {
+  const pc = peer.connection;
   return {
     id,
     iceConnectionState: pc.iceConnectionState,
     connectionState: pc.connectionState,
     signalingState: pc.signalingState,
+    connection: serial(pc),
+    state: peer.state,
+    localUfrag: ufrag(pc.currentLocalDescription),
+    remoteUfrag: ufrag(pc.currentRemoteDescription),
+    counters: { ...peer.counters },
   };
 }
 
@@ -69,8 +110,24 @@ async function inbound(id: string, pc: RTCPeerConnection): Promise<InboundSummar
 export function installTestHook(mesh: () => Mesh | null): void {
   window.__parley = {
     me: () => mesh()?.me?.id ?? null,
-    peers: () => [...(mesh()?.peers ?? [])].map(([id, peer]) => snapshot(id, peer.connection)),
-    departed: () => (mesh()?.departed ?? []).map((peer) => snapshot(peer.remoteId, peer.connection)),
+    peers: () => [...(mesh()?.peers ?? [])].map(([id, peer]) => snapshot(id, peer)),
+    departed: () => (mesh()?.departed ?? []).map((peer) => snapshot(peer.remoteId, peer)),
     stats: () => Promise.all([...(mesh()?.peers ?? [])].map(([id, peer]) => inbound(id, peer.connection))),
+    counters: () => {
+      const m = mesh();
+      if (!m) return null;
+      const all = [...m.peers.values(), ...m.departed];
+      return {
+        ...m.counters,
+        offersSent: all.reduce((n, p) => n + p.counters.offersSent, 0),
+        iceRestarts: all.reduce((n, p) => n + p.counters.iceRestarts, 0),
+      };
+    },
+    link: () => mesh()?.link ?? null,
+    forceIceRestart: (peerId) => {
+      const peer = mesh()?.peers.get(peerId);
+      peer?.restartIce();
+      return peer !== undefined;
+    },
   };
 }

@@ -166,6 +166,14 @@ export class FakeRTCPeerConnection extends EventTarget {
     });
   }
 
+  /** What the ICE agent would report when the path breaks (tests only). */
+  simulateIceState(state: 'disconnected' | 'failed' | 'connected'): void {
+    this.iceConnectionState = state;
+    this.#dispatch('iceconnectionstatechange', {});
+    this.connectionState = state;
+    this.#dispatch('connectionstatechange', {});
+  }
+
   close(): void {
     this.closeCalls++;
     if (this.signalingState === 'closed') return;

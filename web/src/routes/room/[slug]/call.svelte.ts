@@ -9,7 +9,7 @@ import { fetchIceServers } from '$lib/rtc/ice-servers';
 import { describeMedia, type LocalMedia } from '$lib/rtc/media';
 import { Mesh } from '$lib/rtc/mesh';
 import type { PeerState } from '$lib/rtc/peer';
-import type { RoomMember } from '$lib/rtc/signaling-channel';
+import type { LinkStatus, RoomMember } from '$lib/rtc/signaling-channel';
 import { installTestHook } from '$lib/rtc/test-hook';
 
 export type CallPhase = 'joining' | 'live' | 'ended';
@@ -35,6 +35,7 @@ export class Call {
   #muted = $state(false);
   #videoOff = $state(false);
   #error = $state<string | null>(null);
+  #link = $state<LinkStatus>('connected');
   #mesh: Mesh | null = null;
 
   readonly tiles = $derived.by((): RemoteTile[] => {
@@ -71,6 +72,10 @@ export class Call {
   get hasVideo(): boolean {
     return this.media.stream.getVideoTracks().length > 0;
   }
+  /** 'reconnecting' while the socket to the server is down; the call's media goes on. */
+  get link(): LinkStatus {
+    return this.#link;
+  }
   /** Why the call ended, when it was not our choice. */
   get error(): string | null {
     return this.#error;
@@ -103,6 +108,7 @@ export class Call {
           this.#remote = next;
         },
         ended: (err) => this.#end(err),
+        link: (status) => (this.#link = status),
         peerError: (id, err) => console.warn(`Parley: negotiation with ${id} hit a snag`, err),
       },
     });
