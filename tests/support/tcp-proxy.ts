@@ -1,7 +1,8 @@
 /**
- * A TCP proxy in the test process, between a server under test and a real service
- * (PostgreSQL), that the test can cut and restore: the way a network or a database
- * failover looks to the server, without touching the machine's shared service.
+ * A TCP proxy in the test process that the test can cut and restore: between a server
+ * and a real PostgreSQL (a database outage, without touching the machine's shared
+ * service), or between a browser and the server (a network blip: connections are dropped
+ * without a WebSocket close frame, so the server sees 1006, "lost").
  */
 import { createServer, connect, type Socket, type Server } from 'node:net';
 
