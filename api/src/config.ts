@@ -2,6 +2,7 @@
  * The process configuration: read from the environment and validated once, at start.
  * server.ts calls loadConfig(process.env); tests build a Config with configFor().
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -23,6 +24,18 @@ export interface Config {
   resumeGraceMs: number;
   /** Request budgets per client (createRoom, joinRoom: per IP) and per participant (sendSignal). */
   rateLimits: RateLimits;
+  /** Cluster mode: several API processes share calls through this Redis; null keeps all in-process. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel Parley uses (several deployments or test runs can share one Redis). */
+  redisPrefix: string;
+  /** A readable name for this process in Redis and logs; each start adds a random suffix. */
+  instanceId: string;
+  /** TURN: coturn's static-auth-secret (use-auth-secret); null offers no TURN server. */
+  turnSecret: string | null;
+  /** TURN URLs given to clients with time-limited credentials, e.g. turn:turn.example.com:3478?transport=udp. */
+  turnUrls: string[];
+  /** How long minted TURN credentials stay valid, in seconds. */
+  turnTtlSeconds: number;
   logLevel: string;
   /** Directory of the built SvelteKit app (adapter-node output); null serves no UI. */
   webBuildDir: string | null;
@@ -68,6 +81,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (publicStunUrl && !/^stuns?:/.test(publicStunUrl)) {
     throw new ConfigError('PUBLIC_STUN_URL must start with stun: or stuns:');
   }
+  const redisUrl = str(env, 'REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const turnSecret = str(env, 'TURN_SECRET');
+  const turnUrls = (str(env, 'TURN_URLS') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const url of turnUrls) {
+    if (!/^turns?:[^\s]+$/.test(url)) throw new ConfigError(`TURN_URLS entries must start with turn: or turns:, got "${url}"`);
+  }
+  if (turnUrls.length > 0 && !turnSecret) throw new ConfigError('TURN_URLS is set but TURN_SECRET is not: set both');
+  if (turnSecret && turnUrls.length === 0) throw new ConfigError('TURN_SECRET is set but TURN_URLS is not: set both');
+  const instanceId = str(env, 'INSTANCE_ID') ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64) || 'parley');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(instanceId)) {
+    throw new ConfigError('INSTANCE_ID must be 1 to 64 characters of letters, digits, ".", "_" or "-"');
+  }
   return {
     host: str(env, 'HOST') ?? '127.0.0.1',
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -84,6 +112,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       joinPerMinute: int(env, 'RATE_LIMIT_JOIN', 120, 1, 1_000_000),
       signalsPerSecond: int(env, 'RATE_LIMIT_SIGNALS', 200, 1, 1_000_000),
     },
+    redisUrl,
+    redisPrefix: str(env, 'REDIS_PREFIX') ?? 'parley:',
+    instanceId,
+    turnSecret,
+    turnUrls,
+    turnTtlSeconds: int(env, 'TURN_TTL', 3600, 1, 7 * 24 * 3600),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     webBuildDir: str(env, 'WEB_BUILD_DIR') ? resolve(cwd, env.WEB_BUILD_DIR!) : null,
     production: env.NODE_ENV === 'production',

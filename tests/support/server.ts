@@ -4,7 +4,7 @@
  * operator does (SIGTERM). Used by every cross-process test in tests/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,16 @@ process.on('exit', () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * vitest ends its workers with a signal, so the 'exit' handler above does not run and a
+ * server a test forgot to stop would outlive it. Where util-linux's setpriv exists
+ * (Debian: always), the kernel kills the child when the test process dies, however it dies.
+ */
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/setpriv')) return [command, args];
+  return ['/usr/bin/setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]];
+}
+
 /** A TCP port nobody listens on right now (the kernel's pick, released at once). */
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -62,6 +72,15 @@ export function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       srv.close(() => res(port));
     });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => res(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
   });
 }
 
@@ -79,6 +98,11 @@ function tail(text: string): string {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const given = options.env ?? {};
   const port = given.PORT ? Number(given.PORT) : await freePort();
+  // /healthz cannot tell which process answered: a restart on a port still held by the
+  // old server would pass for ready.
+  if (given.PORT && !(await portIsFree(port))) {
+    throw new Error(`Port ${port} is still in use: stop the previous server before restarting on it.`);
+  }
   const dataDir = given.DATA_DIR ?? tempDir('parley-data-');
 
   const env: Record<string, string> = {};
@@ -102,7 +126,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // `node --import tsx` rather than the tsx binary: the binary runs the server in a
   // grandchild, and a SIGKILL of the binary would orphan it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const [command, args] = withParentDeathSignal(process.execPath, ['--import', 'tsx', 'src/server.ts']);
+  const child = spawn(command, args, {
     cwd: API_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

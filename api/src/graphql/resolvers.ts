@@ -8,7 +8,8 @@ import { DateTime } from './scalars.js';
 import { KnownRooms, createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
-import type { RoomEvent } from '../signaling/types.js';
+import type { ParticipantView, RoomEvent } from '../signaling/types.js';
+import { turnIceServer } from '../turn/credentials.js';
 import { RequestBudgets } from './rate-limits.js';
 import type { MercuriusContext } from 'mercurius';
 
@@ -28,7 +29,11 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
       room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
       iceServers: (_root, _args, ctx) => {
         const url = stunUrl(app.config, app.stun.port, ctx.reply?.request?.headers.host);
-        return url ? [{ urls: [url] }] : [];
+        const servers: { urls: string[]; username?: string; credential?: string }[] = url ? [{ urls: [url] }] : [];
+        // The username names who asked (the client address), for coturn's logs.
+        const turn = turnIceServer(app.config, clientAddress(ctx));
+        if (turn) servers.push(turn);
+        return servers;
       },
     },
     Mutation: {
@@ -36,14 +41,16 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
         budgets.spend('createRoom', clientAddress(ctx));
         return createRoom(ctx.rooms(), input, known);
       },
-      sendSignal: (_root, { input }) => {
+      sendSignal: async (_root, { input }) => {
         budgets.spend('sendSignal', input.token);
-        hub.send(input.token, input.to, input.kind, input.payload);
+        // In cluster mode send() issues its Redis script before its first await: order holds.
+        await hub.send(input.token, input.to, input.kind, input.payload);
         return true;
       },
     },
     Room: {
-      participants: (room) => hub.participants(room.id),
+      // A Welcome carries the roster as of the join (cluster mode); otherwise ask the hub.
+      participants: (room) => (room as { participants?: ParticipantView[] }).participants ?? hub.roster(room.id),
     },
     RoomEvent: {
       __resolveType: (event) => (event as RoomEvent).__typename,
@@ -58,8 +65,10 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
           }
           const socket = ctx.socket;
           const connection = { lost: () => (socket ? app.lostSockets.has(socket) : false) };
-          const member = resume ? hub.resume(room, resume, displayName, connection) : hub.join(room, displayName, connection);
+          const member = await (resume ? hub.resume(room, resume, displayName, connection) : hub.join(room, displayName, connection));
           if (socket) app.signalingSockets.set(member, socket);
+          // A cluster join awaits Redis: a socket that closed meanwhile ends the join (no ghost).
+          if (socket && socket.readyState !== socket.OPEN) hub.leave(member);
           return member.events;
         },
         resolve: (event: RoomEvent) => event,

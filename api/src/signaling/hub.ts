@@ -9,12 +9,12 @@
  * after a server restart, tokens issued before the restart are honoured for
  * `resumeAfterBootMs`. See docs/signaling.md.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { ErrorCode, ParleyError, badInput } from '../rooms/errors.js';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
-import { displayNameProblem } from '../rooms/slug.js';
+import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox } from './mailbox.js';
 import { signResume, verifyResume } from './resume-token.js';
+import type { Signaling } from './signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
@@ -51,7 +51,7 @@ export interface HubOptions {
 
 const openConnection: Connection = { lost: () => false };
 
-export class SignalingHub {
+export class SignalingHub implements Signaling {
   readonly #rooms = new Map<string, Map<string, Member>>();
   readonly #byToken = new Map<string, Member>();
   readonly #options: HubOptions;
@@ -116,18 +116,12 @@ export class SignalingHub {
    */
   send(token: string, to: string, kind: SignalKind, payload: string): void {
     const sender = this.#byToken.get(token);
-    if (!sender) {
-      throw new ParleyError(ErrorCode.UNAUTHENTICATED, 'This token is unknown or its participant has left the call. Join again.');
-    }
-    if (Buffer.byteLength(payload, 'utf8') > Limits.maxPayloadBytes) {
-      throw new ParleyError(ErrorCode.PAYLOAD_TOO_LARGE, `A signal payload can be at most ${Limits.maxPayloadBytes} bytes.`);
-    }
-    if (!isJson(payload)) throw badInput('payload', 'The payload must be JSON text.');
-    if (to === sender.participant.id) throw badInput('to', 'A participant cannot signal itself.');
+    if (!sender) throw unauthenticated();
+    const problem = payloadProblem(payload);
+    if (problem) throw problem;
+    if (to === sender.participant.id) throw signalSelf();
     const recipient = this.#rooms.get(sender.roomId)?.get(to);
-    if (!recipient) {
-      throw new ParleyError(ErrorCode.NOT_IN_ROOM, 'The recipient is not in your call (it may just have left).');
-    }
+    if (!recipient) throw notInRoom();
     recipient.events.push({ __typename: 'Signal', from: sender.participant.id, kind, payload });
   }
 
@@ -135,6 +129,11 @@ export class SignalingHub {
   participants(roomId: string): ParticipantView[] {
     const members = this.#rooms.get(roomId);
     return members ? [...members.values()].map((m) => m.participant) : [];
+  }
+
+  /** The same as participants(): the Signaling port's name for it. */
+  roster(roomId: string): ParticipantView[] {
+    return this.participants(roomId);
   }
 
   /** Ends every member's stream without announcing leaves, e.g. on shutdown. */
@@ -154,12 +153,7 @@ export class SignalingHub {
 
   #checkRoom(room: RoomView): void {
     const size = this.#rooms.get(room.id)?.size ?? 0;
-    if (size >= this.#options.maxParticipants) {
-      throw new ParleyError(
-        ErrorCode.ROOM_FULL,
-        `This call is full: it holds at most ${this.#options.maxParticipants} people. Try again when someone leaves.`,
-      );
-    }
+    if (size >= this.#options.maxParticipants) throw roomFull(this.#options.maxParticipants);
   }
 
   #admit(room: RoomView, participant: ParticipantView, connection: Connection, resumed = false): Member {
@@ -232,21 +226,5 @@ export class SignalingHub {
     member.events = this.#mailbox(member);
     member.awayTimer = setTimeout(() => this.leave(member, 'ended'), grace);
     member.awayTimer.unref?.();
-  }
-}
-
-function normalizeDisplayName(name: string | null | undefined): string {
-  if (name == null) return `Guest ${randomInt(1000, 10000)}`;
-  const problem = displayNameProblem(name);
-  if (problem) throw badInput('displayName', problem);
-  return name.trim();
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }

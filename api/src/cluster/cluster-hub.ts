@@ -1,0 +1,369 @@
+/**
+ * The signaling core when REDIS_URL is set: several API processes share one world.
+ * Membership and signal tokens live in Redis (./scripts.ts keeps each change atomic with
+ * the events announcing it); every event for a participant travels on its own channel
+ * `p:<id>`, which the instance holding the participant subscribes to and feeds into the
+ * participant's Mailbox. All publishes of an instance go through one connection, so
+ * signals from one sender to one recipient arrive in order. Dead instances are swept by
+ * ./liveness.ts. The GraphQL adapter uses it through the Signaling port, like SignalingHub.
+ *
+ * Moving between instances (resume after a dropped socket or a dead instance): the new
+ * instance subscribes to the participant's channel, then the TAKEOVER script moves the
+ * member and puts a marker in its stream. The old instance, at the marker, hands over
+ * what it held (`i:<node>`); the new one delivers Welcome, the handed events, then what
+ * came after the marker: the stream stays in order, once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RoomView } from '../rooms/model.js';
+import type { Connection, Member } from '../signaling/hub.js';
+import { Mailbox } from '../signaling/mailbox.js';
+import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
+import { signResume, verifyResume } from '../signaling/resume-token.js';
+import type { Signaling } from '../signaling/signaling.js';
+import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
+import { Directory } from './directory.js';
+import { Keys } from './keys.js';
+import { Liveness } from './liveness.js';
+import type { RedisLinks } from './redis.js';
+import { fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
+
+/** How long a new instance waits for a live old one to hand over a moving participant's events. */
+export const HANDOFF_TIMEOUT_MS = 2_000;
+
+export interface ClusterHubOptions {
+  redis: RedisLinks;
+  prefix: string;
+  /** This process in Redis: INSTANCE_ID plus a random suffix per start. */
+  node: string;
+  maxParticipants: number;
+  secret: Buffer;
+  resumeGraceMs?: number;
+  mailboxCapacity?: number;
+  onLeave?: (member: Member, reason: LeaveReason) => void;
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/** A participant channel this instance listens to, and where its events go. */
+interface Stream {
+  member: Member | null;
+  /** Welcome delivered: events go straight into the mailbox. */
+  ready: boolean;
+  /** Events that came before Welcome (a join) or during a takeover. */
+  early: RoomEvent[];
+  takeover?: { marked: boolean; after: RoomEvent[]; handed(events: RoomEvent[]): void };
+}
+
+const openConnection: Connection = { lost: () => false };
+
+export class ClusterHub implements Signaling {
+  readonly #streams = new Map<string, Stream>();
+  readonly #o: ClusterHubOptions;
+  readonly #keys: Keys;
+  readonly #directory: Directory;
+  readonly #liveness: Liveness;
+  readonly #participantPrefix: string;
+  readonly #instanceChannel: string;
+
+  constructor(options: ClusterHubOptions) {
+    this.#o = options;
+    this.#keys = new Keys(options.prefix);
+    this.#directory = new Directory(options.redis.command, this.#keys, options.node, options.maxParticipants);
+    this.#participantPrefix = this.#keys.participantChannel('');
+    this.#instanceChannel = this.#keys.instanceChannel(options.node);
+    this.#liveness = new Liveness({
+      redis: options.redis.command,
+      keys: this.#keys,
+      node: options.node,
+      log: options.log,
+      onPresumedDead: () => this.#endAll('shutdown'),
+    });
+  }
+
+  get node(): string {
+    return this.#o.node;
+  }
+
+  /** Listens on this instance's channel and starts beating; call once before use. */
+  async start(): Promise<void> {
+    this.#o.redis.subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
+    await this.#o.redis.subscriber.subscribe(this.#instanceChannel);
+    await this.#liveness.start();
+    void this.#liveness.sweep();
+  }
+
+  async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
+    const name = normalizeDisplayName(displayName);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, false);
+    return member!;
+  }
+
+  /**
+   * Comes back as the participant a resume token names: on this instance (reattach), from
+   * another instance, live or dead (takeover), or after a dead instance's members were
+   * swept (re-admission with the same id, for 60 s); otherwise a fresh join.
+   */
+  async resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
+    const claims = verifyResume(this.#o.secret, resumeToken);
+    if (claims && claims.r === room.id) {
+      const local = this.#streams.get(claims.p);
+      if (local?.member && local.ready && local.member.roomId === room.id) return this.#reattach(local.member, room, connection);
+      if (!local) {
+        const moved = await this.#takeOver(room, claims.p, connection);
+        if (moved) return moved;
+        const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
+        const back = await this.#admit(room, view, connection, true);
+        if (back) return back;
+      }
+    }
+    return this.join(room, displayName ?? claims?.n, connection);
+  }
+
+  leave(member: Member, reason: LeaveReason = 'ended'): void {
+    const stream = this.#streams.get(member.participant.id);
+    if (stream?.member !== member) return;
+    this.#forget(stream);
+    this.#directory
+      .leave(member.roomId, member.participant)
+      .catch((err: unknown) => this.#o.log.error({ err, participant: member.participant.id }, 'cluster leave failed'));
+    this.#o.onLeave?.(member, reason);
+  }
+
+  /** One script: checks the token and the recipient in Redis, then publishes. Issued synchronously, so order holds. */
+  async send(token: string, to: string, kind: SignalKind, payload: string): Promise<void> {
+    const problem = payloadProblem(payload);
+    const verdict = await this.#directory.send(token, to, problem?.code ?? null, kind, payload);
+    if (verdict === 'OK') return;
+    if (verdict === 'UNAUTHENTICATED') throw unauthenticated();
+    if (problem) throw problem;
+    if (verdict === 'SELF') throw signalSelf();
+    throw notInRoom();
+  }
+
+  /** Everyone in the room's call on every instance, in join order. */
+  roster(roomId: string): Promise<ParticipantView[]> {
+    return this.#directory.roster(roomId);
+  }
+
+  /** The members this instance holds in the room (roster() has everyone). */
+  participants(roomId: string): ParticipantView[] {
+    return [...this.#streams.values()].flatMap((s) => (s.member?.roomId === roomId ? [s.member.participant] : []));
+  }
+
+  /** Shutdown: ends local streams without leaves (clients resume elsewhere), stops beating, disconnects. */
+  async closeAll(): Promise<void> {
+    this.#endAll(null);
+    await this.#liveness.stop();
+    await this.#o.redis.close();
+  }
+
+  stats(): { rooms: number; participants: number; away: number } {
+    const rooms = new Set<string>();
+    let participants = 0;
+    let away = 0;
+    for (const s of this.#streams.values()) {
+      if (!s.member) continue;
+      participants++;
+      rooms.add(s.member.roomId);
+      if (s.member.awayTimer) away++;
+    }
+    return { rooms: rooms.size, participants, away };
+  }
+
+  /** Runs one sweep now (tests); it also runs every SWEEP_MS. */
+  sweep(): Promise<number> {
+    return this.#liveness.sweep();
+  }
+
+  async #admit(room: RoomView, participant: ParticipantView, connection: Connection, readmit: boolean): Promise<Member | null> {
+    const member = this.#member(room.id, participant, randomBytes(32).toString('base64url'), connection);
+    const stream: Stream = { member, ready: false, early: [] };
+    this.#streams.set(participant.id, stream);
+    let result;
+    try {
+      await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participant.id));
+      result = await this.#directory.join(room.id, participant, member.token, readmit);
+    } catch (err) {
+      this.#forget(stream);
+      throw err;
+    }
+    if (!result.ok) {
+      this.#forget(stream);
+      if (result.reason === 'FULL') throw roomFull(this.#o.maxParticipants);
+      return null;
+    }
+    this.#deliver(stream, member, { ...room, participants: result.roster }, readmit, []);
+    return member;
+  }
+
+  async #takeOver(room: RoomView, participantId: string, connection: Connection): Promise<Member | null> {
+    let handed: ((events: RoomEvent[] | null) => void) | null = null;
+    const handedOver = new Promise<RoomEvent[] | null>((resolve) => (handed = resolve));
+    const stream: Stream = { member: null, ready: false, early: [], takeover: { marked: false, after: [], handed: (e) => handed!(e) } };
+    this.#streams.set(participantId, stream);
+    let moved;
+    try {
+      await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participantId));
+      moved = await this.#directory.takeOver(room.id, participantId);
+    } catch (err) {
+      this.#forget(stream);
+      throw err;
+    }
+    if (!moved) {
+      this.#forget(stream);
+      return null;
+    }
+    let fromOld: RoomEvent[] | null = null;
+    if (moved.from !== this.#o.node && moved.fromUp) {
+      const timer = setTimeout(() => handed!(null), HANDOFF_TIMEOUT_MS);
+      fromOld = await handedOver;
+      clearTimeout(timer);
+      if (!fromOld) this.#o.log.warn({ participant: participantId, from: moved.from }, 'no handoff from the old instance; delivering what came since');
+    }
+    // With a live old instance, what came before the marker is in what it handed over;
+    // without one, everything since we subscribed is new.
+    const events = fromOld ? [...fromOld, ...stream.takeover!.after] : [...stream.early, ...stream.takeover!.after];
+    const member = this.#member(room.id, viewOf(moved.member), moved.member.token, connection);
+    stream.member = member;
+    delete stream.takeover;
+    stream.early = [];
+    const participants = await this.roster(room.id);
+    this.#deliver(stream, member, { ...room, participants }, true, events);
+    return member;
+  }
+
+  /** Same instance: the new connection takes the mailbox over, held events follow Welcome. */
+  async #reattach(member: Member, room: RoomView, connection: Connection): Promise<Member> {
+    if (member.awayTimer) clearTimeout(member.awayTimer);
+    member.awayTimer = null;
+    const participants = await this.roster(room.id);
+    if (member.awayTimer) clearTimeout(member.awayTimer);
+    member.awayTimer = null;
+    const held = member.events.takeAll().filter((e) => e.__typename !== 'Welcome');
+    const old = member.events;
+    member.connection = connection;
+    member.events = this.#mailbox(member);
+    old.close(); // a still-open old connection ends; no leave is announced
+    member.events.push(this.#welcome(member, { ...room, participants }, true));
+    for (const event of held) member.events.push(event);
+    return member;
+  }
+
+  #deliver(stream: Stream, member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean, before: RoomEvent[]): void {
+    member.events.push(this.#welcome(member, room, resumed));
+    for (const event of [...before, ...stream.early]) member.events.push(event);
+    stream.early = [];
+    stream.ready = true;
+  }
+
+  #onMessage(channel: string, text: string): void {
+    if (channel === this.#instanceChannel) {
+      const msg = JSON.parse(text) as InstanceMessage;
+      if (msg.t === 'handed') this.#streams.get(msg.p)?.takeover?.handed(msg.events.map(fromWire));
+      return;
+    }
+    if (!channel.startsWith(this.#participantPrefix)) return;
+    const participantId = channel.slice(this.#participantPrefix.length);
+    const stream = this.#streams.get(participantId);
+    if (!stream) return;
+    const msg = JSON.parse(text) as ParticipantMessage;
+    if (msg.t === 'h') {
+      if (msg.to === this.#o.node) {
+        if (stream.takeover) stream.takeover.marked = true;
+      } else {
+        this.#handOff(stream, participantId, msg.to);
+      }
+      return;
+    }
+    const event = fromWire(msg.e);
+    if (stream.takeover) (stream.takeover.marked ? stream.takeover.after : stream.early).push(event);
+    else if (!stream.ready || !stream.member) stream.early.push(event);
+    else stream.member.events.push(event);
+  }
+
+  /** Another instance took the participant over: give it what we held, drop ours without a leave. */
+  #handOff(stream: Stream, participantId: string, to: string): void {
+    const member = stream.member;
+    const held = stream.ready && member ? member.events.takeAll() : stream.early;
+    const events = held.filter((e) => e.__typename !== 'Welcome').map(toWire);
+    this.#forget(stream);
+    this.#directory
+      .handOff(to, { t: 'handed', p: participantId, events })
+      .catch((err: unknown) => this.#o.log.error({ err, participant: participantId }, 'cluster handoff failed'));
+  }
+
+  /** Drops a stream locally (no leave announced): its mailbox ends, its channel is unsubscribed. */
+  #forget(stream: Stream): void {
+    const member = stream.member;
+    const id = member?.participant.id ?? [...this.#streams].find(([, s]) => s === stream)?.[0];
+    if (member?.awayTimer) clearTimeout(member.awayTimer);
+    if (member) {
+      member.awayTimer = null;
+      member.events.close();
+    }
+    if (id === undefined || this.#streams.get(id) !== stream) return;
+    this.#streams.delete(id);
+    this.#o.redis.subscriber.unsubscribe(this.#keys.participantChannel(id)).catch(() => undefined);
+  }
+
+  /** Ends every local member; `reason` null means silently (shutdown), else onLeave is told (sockets get closed). */
+  #endAll(reason: LeaveReason | null): void {
+    for (const stream of [...this.#streams.values()]) {
+      const member = stream.member;
+      this.#forget(stream);
+      if (member && reason) this.#o.onLeave?.(member, reason);
+    }
+  }
+
+  #member(roomId: string, participant: ParticipantView, token: string, connection: Connection): Member {
+    const member: Member = {
+      participant,
+      token,
+      roomId,
+      resumeToken: signResume(this.#o.secret, {
+        p: participant.id,
+        r: roomId,
+        n: participant.displayName,
+        j: participant.joinedAt.getTime(),
+        i: Date.now(),
+      }),
+      events: undefined as unknown as Mailbox<RoomEvent>,
+      connection,
+      awayTimer: null,
+    };
+    member.events = this.#mailbox(member);
+    return member;
+  }
+
+  #welcome(member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean): RoomEvent {
+    return { __typename: 'Welcome', me: member.participant, token: member.token, resumeToken: member.resumeToken, resumed, room };
+  }
+
+  #current(member: Member): boolean {
+    return this.#streams.get(member.participant.id)?.member === member;
+  }
+
+  #mailbox(member: Member): Mailbox<RoomEvent> {
+    const box: Mailbox<RoomEvent> = new Mailbox<RoomEvent>(
+      this.#o.mailboxCapacity ?? Limits.mailboxCapacity,
+      () => {
+        if (member.events === box) this.leave(member, 'overflow');
+      },
+      () => {
+        if (member.events === box) this.#detached(member);
+      },
+    );
+    return box;
+  }
+
+  /** The member's reader went away: a lost connection waits out the grace (events held); anything else leaves. */
+  #detached(member: Member): void {
+    const grace = this.#o.resumeGraceMs ?? 0;
+    if (grace <= 0 || !member.connection.lost() || !this.#current(member)) {
+      this.leave(member, 'ended');
+      return;
+    }
+    member.events = this.#mailbox(member);
+    member.awayTimer = setTimeout(() => this.leave(member, 'ended'), grace);
+    member.awayTimer.unref?.();
+  }
+}

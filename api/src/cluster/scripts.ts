@@ -1,0 +1,110 @@
+/**
+ * The cluster's Lua scripts. Each runs atomically in Redis, so a membership change and
+ * the events announcing it are one step: a join sees a consistent room and everyone in
+ * it hears of the join; a sweep of a dead instance removes and announces each member
+ * exactly once even when every survivor runs it at the same moment. Sent with EVAL (not
+ * EVALSHA): a NOSCRIPT retry could reorder two sends, and order is the contract.
+ * ARGV[1] is always the key prefix.
+ */
+
+/**
+ * KEYS: room hash, token key, instance rooms set, seq counter.
+ * ARGV: prefix, participant id, member body (JSON without `{"seq":N,`), max, token record,
+ * joined message, room id, orphan ('1': a re-admission that needs the orphan mark).
+ * Returns {'OK', member JSON...} or {'FULL'} / {'EXISTS'} / {'GONE'}.
+ */
+export const JOIN = `
+local prefix, pid = ARGV[1], ARGV[2]
+if redis.call('HEXISTS', KEYS[1], pid) == 1 then return {'EXISTS'} end
+if ARGV[8] == '1' and redis.call('GET', prefix .. 'orphan:' .. pid) ~= ARGV[7] then return {'GONE'} end
+if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'FULL'} end
+if ARGV[8] == '1' then redis.call('DEL', prefix .. 'orphan:' .. pid) end
+local seq = redis.call('INCR', KEYS[4])
+for _, other in ipairs(redis.call('HKEYS', KEYS[1])) do
+  redis.call('PUBLISH', prefix .. 'p:' .. other, ARGV[6])
+end
+redis.call('HSET', KEYS[1], pid, '{"seq":' .. seq .. ',' .. ARGV[3])
+redis.call('SET', KEYS[2], ARGV[5])
+redis.call('SADD', KEYS[3], ARGV[7])
+local out = {'OK'}
+for _, v in ipairs(redis.call('HVALS', KEYS[1])) do table.insert(out, v) end
+return out
+`;
+
+/**
+ * KEYS: room hash, instance rooms set. ARGV: prefix, participant id, instance, left
+ * message, room id. Removes the member only if this instance still holds it (a takeover
+ * may have moved it); 1 if removed.
+ */
+export const LEAVE = `
+local cur = redis.call('HGET', KEYS[1], ARGV[2])
+if not cur then return 0 end
+local m = cjson.decode(cur)
+if m.instance ~= ARGV[3] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[2])
+redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
+local mine = false
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  redis.call('PUBLISH', ARGV[1] .. 'p:' .. all[i], ARGV[4])
+  if cjson.decode(all[i + 1]).instance == ARGV[3] then mine = true end
+end
+if not mine then redis.call('SREM', KEYS[2], ARGV[5]) end
+return 1
+`;
+
+/**
+ * KEYS: token key. ARGV: prefix, recipient id, a problem found locally ('' or a code),
+ * message tail (`"kind":..,"payload":..}}`). Checks in the hub's order, then publishes
+ * the signal stamped with the token owner's id. Returns 'OK' or an error code.
+ */
+export const SEND = `
+local rec = redis.call('GET', KEYS[1])
+if not rec then return 'UNAUTHENTICATED' end
+if ARGV[3] ~= '' then return ARGV[3] end
+local r = cjson.decode(rec)
+if r.p == ARGV[2] then return 'SELF' end
+if redis.call('HEXISTS', ARGV[1] .. 'room:' .. r.r, ARGV[2]) == 0 then return 'NOT_IN_ROOM' end
+redis.call('PUBLISH', ARGV[1] .. 'p:' .. ARGV[2], '{"t":"e","e":{"__typename":"Signal","from":"' .. r.p .. '",' .. ARGV[4])
+return 'OK'
+`;
+
+/**
+ * KEYS: room hash. ARGV: prefix, participant id, new instance, marker message, room id.
+ * Moves a member to the new instance and puts the marker in its event stream. Returns
+ * false if it is not in the room, else {member JSON, old instance, 1 if the old one is up}.
+ */
+export const TAKEOVER = `
+local cur = redis.call('HGET', KEYS[1], ARGV[2])
+if not cur then return false end
+local old = cjson.decode(cur).instance
+if old == ARGV[3] then return {cur, old, 1} end
+local updated = string.gsub(cur, '"instance":"[^"]*"', '"instance":"' .. ARGV[3] .. '"', 1)
+redis.call('HSET', KEYS[1], ARGV[2], updated)
+redis.call('SADD', ARGV[1] .. 'inst:' .. ARGV[3] .. ':rooms', ARGV[5])
+redis.call('PUBLISH', ARGV[1] .. 'p:' .. ARGV[2], ARGV[4])
+local up = redis.call('GET', ARGV[1] .. 'inst:' .. old) == 'up' and 1 or 0
+return {updated, old, up}
+`;
+
+/**
+ * KEYS: room hash. ARGV: prefix, dead instance, room id, orphan TTL seconds. Removes the
+ * dead instance's members, tells each remaining member, marks the removed resumable.
+ * Returns how many were removed.
+ */
+export const SWEEP = `
+local all = redis.call('HGETALL', KEYS[1])
+local gone, stay = {}, {}
+for i = 1, #all, 2 do
+  local m = cjson.decode(all[i + 1])
+  if m.instance == ARGV[2] then table.insert(gone, m) else table.insert(stay, all[i]) end
+end
+for _, m in ipairs(gone) do
+  redis.call('HDEL', KEYS[1], m.id)
+  redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
+  redis.call('SET', ARGV[1] .. 'orphan:' .. m.id, ARGV[3], 'EX', tonumber(ARGV[4]))
+  local msg = cjson.encode({t = 'e', e = {__typename = 'ParticipantLeft', participant = {id = m.id, displayName = m.displayName, joinedAt = m.joinedAt}}})
+  for _, pid in ipairs(stay) do redis.call('PUBLISH', ARGV[1] .. 'p:' .. pid, msg) end
+end
+return #gone
+`;
