@@ -21,6 +21,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 256 * 1024,
+    // Behind a reverse proxy, request.ip (rate limits) is the client's, not the proxy's.
+    trustProxy: config.trustProxy,
     // On close, idle keep-alive connections are dropped; requests in flight finish.
     forceCloseConnections: 'idle',
     // A fresh embedded database runs initdb first: seconds on a busy 2-core machine.

@@ -36,6 +36,11 @@ export interface Config {
   turnUrls: string[];
   /** How long minted TURN credentials stay valid, in seconds. */
   turnTtlSeconds: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe (Fastify's trustProxy): false (none, the
+   * default), true (any), or a comma list of addresses/CIDRs such as `127.0.0.1,10.0.0.0/8`.
+   */
+  trustProxy: boolean | string;
   logLevel: string;
   /** Directory of the built SvelteKit app (adapter-node output); null serves no UI. */
   webBuildDir: string | null;
@@ -70,6 +75,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 function str(env: Env, name: string): string | null {
   const raw = env[name]?.trim();
   return raw ? raw : null;
+}
+
+function trustProxy(raw: string | null): boolean | string {
+  if (raw === null || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -118,6 +129,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     turnSecret,
     turnUrls,
     turnTtlSeconds: int(env, 'TURN_TTL', 3600, 1, 7 * 24 * 3600),
+    trustProxy: trustProxy(str(env, 'TRUST_PROXY')),
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     webBuildDir: str(env, 'WEB_BUILD_DIR') ? resolve(cwd, env.WEB_BUILD_DIR!) : null,
     production: env.NODE_ENV === 'production',

@@ -50,3 +50,22 @@ it('joinRoom and sendSignal: RATE_LIMITED past the budget; other participants un
   expect(server.app.hub.participants(a.welcome.room!.id)).toHaveLength(4);
   for (const p of [a, b, c, d]) p.close();
 });
+
+it('counts per forwarded client address only when TRUST_PROXY says so', async () => {
+  const post = (url: string, title: string, forwardedFor: string) =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ query: 'mutation($t: String!) { createRoom(input: {title: $t}) { slug } }', variables: { t: title } }),
+    }).then((r) => r.json() as Promise<{ errors?: { extensions?: { code?: string } }[] }>);
+  // Not trusted (the default): the header changes nothing, this address is over budget.
+  expect((await post(server.url, 'Spoofed', '203.0.113.9')).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  const behindProxy = await startInProcess({ trustProxy: true, rateLimits: { createRoomPerMinute: 1, joinPerMinute: 4, signalsPerSecond: 5 } });
+  try {
+    expect((await post(behindProxy.url, 'Client A', '203.0.113.1')).errors).toBeUndefined();
+    expect((await post(behindProxy.url, 'Client B', '203.0.113.2')).errors).toBeUndefined();
+    expect((await post(behindProxy.url, 'Client A again', '203.0.113.1')).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  } finally {
+    await behindProxy.close();
+  }
+});
