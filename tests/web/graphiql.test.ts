@@ -64,3 +64,51 @@ test('GraphiQL renders offline and runs { iceServers { urls } }', async () => {
   expect(pageErrors).toEqual([]);
   await context.close();
 });
+
+test('GraphiQL joins a call (the README operation) and shows the events arriving', async () => {
+  const readme = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+  const operation = /### Inspect signals in GraphiQL[\s\S]*?```graphql\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(operation, 'README has the operation to paste').toBeTruthy();
+  await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation { createRoom(input: {title: "Daily Standup"}) { slug } }' }),
+  });
+
+  const context = await browser.newContext();
+  const { attempted } = await blockNonLoopback(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.url}/graphiql`);
+  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+  await editor.waitFor({ state: 'visible' });
+  await editor.evaluate((el, q) => {
+    (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q);
+  }, operation!);
+  await page.waitForTimeout(400);
+  await page.locator('.graphiql-execute-button').click();
+
+  const resultText = () =>
+    page
+      .locator('.result-window')
+      .first()
+      .evaluate((el) => {
+        const cm = el.querySelector('.CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
+        return cm?.CodeMirror?.getValue() ?? (el as HTMLElement).innerText;
+      });
+  await expect.poll(resultText, { timeout: 15_000 }).toContain('"Welcome"');
+  const welcome = JSON.parse(await resultText()) as { data: { joinRoom: { token: string; me: { id: string } } } };
+  const graphiqlId = welcome.data.joinRoom.me.id;
+
+  // Someone joins and signals GraphiQL: both events appear in the result pane as they arrive.
+  const { Participant } = await import('../support/participant.js');
+  const bob = await Participant.join(server.wsUrl, 'daily-standup', 'Bob');
+  await expect.poll(resultText, { timeout: 15_000 }).toContain('"ParticipantJoined"');
+  expect((await bob.send(graphiqlId, 'OFFER', '{"type":"offer","sdp":"v=0"}')).ok).toBe(true);
+  await expect.poll(resultText, { timeout: 15_000 }).toContain('"Signal"');
+  expect(await resultText()).toContain(bob.id);
+
+  bob.close();
+  expect(attempted).toEqual([]);
+  await context.close();
+});
