@@ -16,7 +16,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from '../signaling/hub.js';
-import { Mailbox } from '../signaling/mailbox.js';
+import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
 import { signResume, verifyResume } from '../signaling/resume-token.js';
 import type { Signaling } from '../signaling/signaling.js';
@@ -343,16 +343,12 @@ export class ClusterHub implements Signaling {
   }
 
   #mailbox(member: Member): Mailbox<RoomEvent> {
-    const box: Mailbox<RoomEvent> = new Mailbox<RoomEvent>(
+    return ownedMailbox(
+      member,
       this.#o.mailboxCapacity ?? Limits.mailboxCapacity,
-      () => {
-        if (member.events === box) this.leave(member, 'overflow');
-      },
-      () => {
-        if (member.events === box) this.#detached(member);
-      },
+      () => this.leave(member, 'overflow'),
+      () => this.#detached(member),
     );
-    return box;
   }
 
   /** The member's reader went away: a lost connection waits out the grace (events held); anything else leaves. */

@@ -12,7 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
-import { Mailbox } from './mailbox.js';
+import { Mailbox, ownedMailbox } from './mailbox.js';
 import { signResume, verifyResume } from './resume-token.js';
 import type { Signaling } from './signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
@@ -203,16 +203,12 @@ export class SignalingHub implements Signaling {
 
   /** A mailbox whose end means something only while it is the member's current one. */
   #mailbox(member: Member): Mailbox<RoomEvent> {
-    const box: Mailbox<RoomEvent> = new Mailbox<RoomEvent>(
+    return ownedMailbox(
+      member,
       this.#options.mailboxCapacity ?? Limits.mailboxCapacity,
-      () => {
-        if (member.events === box) this.leave(member, 'overflow');
-      },
-      () => {
-        if (member.events === box) this.#detached(member);
-      },
+      () => this.leave(member, 'overflow'),
+      () => this.#detached(member),
     );
-    return box;
   }
 
   /** The member's reader went away: a lost connection waits out the grace; anything else leaves. */

@@ -89,3 +89,26 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/**
+ * A mailbox for `owner` whose overflow and end count only while it is still the owner's
+ * current one: a participant that resumed has a new mailbox, and its old one finishing
+ * must not count as leaving. Used by both hubs (in-process and cluster).
+ */
+export function ownedMailbox<T>(
+  owner: { events: Mailbox<T> },
+  capacity: number,
+  onOverflow: () => void,
+  onEnd: () => void,
+): Mailbox<T> {
+  const box: Mailbox<T> = new Mailbox<T>(
+    capacity,
+    () => {
+      if (owner.events === box) onOverflow();
+    },
+    () => {
+      if (owner.events === box) onEnd();
+    },
+  );
+  return box;
+}
