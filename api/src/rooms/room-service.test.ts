@@ -36,3 +36,28 @@ describe('room naming rules', () => {
     expect(code(() => normalizeRoomInput({ title: 'ok', slug: 'a'.repeat(65) }))).toBe('BAD_USER_INPUT:slug');
   });
 });
+
+describe('findRoom with known rooms (the join path)', () => {
+  it('asks the database once per room, then answers from memory, also while it is down', async () => {
+    const { findRoom, KnownRooms } = await import('./room-service.js');
+    let queries = 0;
+    let down = false;
+    const repo = {
+      findBySlug: async (slug: string) => {
+        queries++;
+        if (down) throw new Error('connect ECONNREFUSED');
+        return slug === 'daily-standup' ? { id: 'r1', slug, title: 'Daily Standup', createdAt: new Date(0) } : null;
+      },
+    } as unknown as import('./room-repository.js').RoomRepository;
+    const known = new KnownRooms(2);
+    expect((await findRoom(repo, 'Daily Standup', known))?.id).toBe('r1');
+    expect((await findRoom(repo, 'daily-standup', known))?.id).toBe('r1');
+    expect(queries).toBe(1);
+    expect(await findRoom(repo, 'nowhere', known)).toBeNull(); // misses are not remembered
+    expect(queries).toBe(2);
+    down = true;
+    expect((await findRoom(repo, 'daily-standup', known))?.id).toBe('r1');
+    await expect(findRoom(repo, 'other-room', known)).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    await expect(findRoom(repo, 'daily-standup')).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' }); // the room query path
+  });
+});

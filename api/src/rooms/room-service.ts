@@ -40,21 +40,18 @@ export async function createRoom(rooms: RoomRepository, input: CreateRoomInput, 
 
 /**
  * Looks a room up by what a person typed or a link carried: normalized like a new slug.
- * With `known`, a room seen before is still found while the database is unreachable, so
- * people can keep joining calls of rooms already known (rooms are never renamed).
+ * With `known` (joins use it), a room seen before is answered from memory: rooms are
+ * never renamed or deleted, so a join costs no query, and people keep joining calls of
+ * rooms already known while the database is unreachable.
  */
 export async function findRoom(rooms: RoomRepository, slug: string, known?: KnownRooms): Promise<RoomView | null> {
   const normalized = slugify(slug);
   if (slugProblem(normalized)) return null;
-  try {
-    const room = await orUnavailable(rooms.findBySlug(normalized));
-    if (room) known?.remember(room);
-    return room;
-  } catch (err) {
-    const remembered = known?.recall(normalized);
-    if (remembered && err instanceof ParleyError && err.code === ErrorCode.DATABASE_UNAVAILABLE) return remembered;
-    throw err;
-  }
+  const remembered = known?.recall(normalized);
+  if (remembered) return remembered;
+  const room = await orUnavailable(rooms.findBySlug(normalized));
+  if (room) known?.remember(room);
+  return room;
 }
 
 /** Rooms seen recently, by slug, bounded: the least recently used is forgotten first. */
