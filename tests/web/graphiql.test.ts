@@ -4,7 +4,7 @@
  * namespace (see tests/vitest.config.ts); the blocking below also holds outside it.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { blockNonLoopback, launchChromium } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
@@ -19,6 +19,30 @@ afterAll(async () => {
   await server?.stop();
 });
 
+type CodeMirrorElement = { CodeMirror: { setValue(v: string): void; getValue(): string } };
+
+/** Puts `query` in the editor exactly (typing would auto-close braces), then lets GraphiQL see it. */
+async function setQuery(page: Page, query: string): Promise<void> {
+  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+  await editor.waitFor({ state: 'visible' });
+  await editor.evaluate((el, q) => (el as unknown as CodeMirrorElement).CodeMirror.setValue(q), query);
+  await expect.poll(() => editor.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue())).toBe(query);
+  // GraphiQL re-parses the operation (its name, for operationName) on a 100 ms debounce;
+  // executing sooner sends the previous operation's name with the new text.
+  await page.waitForTimeout(400);
+}
+
+/** The text of GraphiQL's result pane. */
+function resultText(page: Page): Promise<string> {
+  return page
+    .locator('.result-window')
+    .first()
+    .evaluate((el) => {
+      const cm = el.querySelector('.CodeMirror') as unknown as Partial<CodeMirrorElement> | null;
+      return cm?.CodeMirror?.getValue() ?? (el as HTMLElement).innerText;
+    });
+}
+
 test('GraphiQL renders offline and runs { iceServers { urls } }', async () => {
   const context = await browser.newContext();
   const { attempted } = await blockNonLoopback(context);
@@ -30,33 +54,10 @@ test('GraphiQL renders offline and runs { iceServers { urls } }', async () => {
   const res = await page.goto(`${server.url}/graphiql`);
   expect(res?.status()).toBe(200);
 
-  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-  await editor.waitFor({ state: 'visible' });
-
-  const query = '{ iceServers { urls } }';
-  // Typing into CodeMirror auto-closes braces; its own API sets the text exactly.
-  await editor.evaluate((el, q) => {
-    (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q);
-  }, query);
-  await expect
-    .poll(() => editor.evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()))
-    .toBe(query);
-  // GraphiQL re-parses the operation (its name, for operationName) on a 100 ms debounce;
-  // executing sooner sends the previous default query's operationName with the new text.
-  await page.waitForTimeout(400);
-
+  await setQuery(page, '{ iceServers { urls } }');
   await page.locator('.graphiql-execute-button').click();
-
-  const resultText = async () =>
-    page
-      .locator('.result-window')
-      .first()
-      .evaluate((el) => {
-        const cm = el.querySelector('.CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
-        return cm?.CodeMirror?.getValue() ?? (el as HTMLElement).innerText;
-      });
-  await expect.poll(resultText, { timeout: 15_000 }).toContain('"data"');
-  const result = JSON.parse(await resultText()) as { data?: { iceServers?: { urls: string[] }[] }; errors?: unknown };
+  await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"data"');
+  const result = JSON.parse(await resultText(page)) as { data?: { iceServers?: { urls: string[] }[] }; errors?: unknown };
   expect(result.errors).toBeUndefined();
   expect(Array.isArray(result.data?.iceServers)).toBe(true);
 
@@ -80,33 +81,19 @@ test('GraphiQL joins a call (the README operation) and shows the events arriving
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   await page.goto(`${server.url}/graphiql`);
-  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-  await editor.waitFor({ state: 'visible' });
-  await editor.evaluate((el, q) => {
-    (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q);
-  }, operation!);
-  await page.waitForTimeout(400);
+  await setQuery(page, operation!);
   await page.locator('.graphiql-execute-button').click();
-
-  const resultText = () =>
-    page
-      .locator('.result-window')
-      .first()
-      .evaluate((el) => {
-        const cm = el.querySelector('.CodeMirror') as unknown as { CodeMirror?: { getValue(): string } } | null;
-        return cm?.CodeMirror?.getValue() ?? (el as HTMLElement).innerText;
-      });
-  await expect.poll(resultText, { timeout: 15_000 }).toContain('"Welcome"');
-  const welcome = JSON.parse(await resultText()) as { data: { joinRoom: { token: string; me: { id: string } } } };
+  await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"Welcome"');
+  const welcome = JSON.parse(await resultText(page)) as { data: { joinRoom: { token: string; me: { id: string } } } };
   const graphiqlId = welcome.data.joinRoom.me.id;
 
   // Someone joins and signals GraphiQL: both events appear in the result pane as they arrive.
   const { Participant } = await import('../support/participant.js');
   const bob = await Participant.join(server.wsUrl, 'daily-standup', 'Bob');
-  await expect.poll(resultText, { timeout: 15_000 }).toContain('"ParticipantJoined"');
+  await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"ParticipantJoined"');
   expect((await bob.send(graphiqlId, 'OFFER', '{"type":"offer","sdp":"v=0"}')).ok).toBe(true);
-  await expect.poll(resultText, { timeout: 15_000 }).toContain('"Signal"');
-  expect(await resultText()).toContain(bob.id);
+  await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"Signal"');
+  expect(await resultText(page)).toContain(bob.id);
 
   bob.close();
   expect(attempted).toEqual([]);
