@@ -4,16 +4,11 @@
  * Thrown by `request` and passed to a subscription sink's `error` (see ./client.ts).
  */
 
-/** The contract's codes (CONTRACT.md "Error codes") and the client's own two. */
+import type { ErrorCode as ServerErrorCode } from '@parley/api/errors';
+
+/** The server's codes (named once, in the API) and the client's own two. */
 export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'SLUG_TAKEN'
-  | 'ROOM_NOT_FOUND'
-  | 'ROOM_FULL'
-  | 'UNAUTHENTICATED'
-  | 'NOT_IN_ROOM'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
+  | ServerErrorCode
   /** The server could not be reached, or the connection dropped. */
   | 'NETWORK_ERROR'
   /** The server answered, but not with a GraphQL response (a proxy error page, say). */
