@@ -20,6 +20,24 @@ export type Scalars = {
    * relays offers, answers and ICE candidates between participants.
    */
   DateTime: { input: Date; output: Date; }
+  /** Any JSON value. Used for readable views of JSON text (see Signal.payloadJSON). */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type ChatMessage = {
+  __typename?: 'ChatMessage';
+  /** The sender's participant id, and their display name when they sent it. */
+  fromId: Scalars['ID']['output'];
+  fromName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  sentAt: Scalars['DateTime']['output'];
+  text: Scalars['String']['output'];
+};
+
+export type ChatMessageInput = {
+  /** 1 to 2,000 characters after trimming. */
+  text: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 export type CreateRoomInput = {
@@ -35,10 +53,39 @@ export type IceServer = {
   username?: Maybe<Scalars['String']['output']>;
 };
 
+export type MediaState = {
+  __typename?: 'MediaState';
+  /** Microphone on (false: muted). */
+  audio: Scalars['Boolean']['output'];
+  /** Sharing a screen. */
+  screen: Scalars['Boolean']['output'];
+  /**
+   * The id of the MediaStream that carries the shared screen (its video, and the tab's
+   * audio when shared), so receivers tell it from the camera; null when not sharing.
+   */
+  screenStreamId?: Maybe<Scalars['String']['output']>;
+  /** Camera on. */
+  video: Scalars['Boolean']['output'];
+};
+
+export type MediaStateInput = {
+  /** Absent fields keep their value. */
+  audio?: InputMaybe<Scalars['Boolean']['input']>;
+  screen?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The MediaStream id of the screen being shared (with screen: true). */
+  screenStreamId?: InputMaybe<Scalars['String']['input']>;
+  token: Scalars['String']['input'];
+  video?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   createRoom: Room;
+  /** Posts to the room's chat; everyone in the room, the sender included, gets it as a ChatMessage event. */
+  sendChatMessage: ChatMessage;
   sendSignal: Scalars['Boolean']['output'];
+  /** Announces the caller's media state; everyone else in the room gets ParticipantUpdated. */
+  setMediaState: Participant;
 };
 
 
@@ -47,8 +94,18 @@ export type MutationCreateRoomArgs = {
 };
 
 
+export type MutationSendChatMessageArgs = {
+  input: ChatMessageInput;
+};
+
+
 export type MutationSendSignalArgs = {
   input: SignalInput;
+};
+
+
+export type MutationSetMediaStateArgs = {
+  input: MediaStateInput;
 };
 
 export type Participant = {
@@ -56,6 +113,8 @@ export type Participant = {
   displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   joinedAt: Scalars['DateTime']['output'];
+  /** What this participant says it is sending now (set with setMediaState). */
+  media: MediaState;
 };
 
 export type ParticipantJoined = {
@@ -65,6 +124,12 @@ export type ParticipantJoined = {
 
 export type ParticipantLeft = {
   __typename?: 'ParticipantLeft';
+  participant: Participant;
+};
+
+/** Another participant's media state changed (setMediaState). */
+export type ParticipantUpdated = {
+  __typename?: 'ParticipantUpdated';
   participant: Participant;
 };
 
@@ -91,13 +156,19 @@ export type Room = {
   title: Scalars['String']['output'];
 };
 
-export type RoomEvent = ParticipantJoined | ParticipantLeft | Signal | Welcome;
+export type RoomEvent = ChatMessage | ParticipantJoined | ParticipantLeft | ParticipantUpdated | Signal | Welcome;
 
 export type Signal = {
   __typename?: 'Signal';
   from: Scalars['ID']['output'];
   kind: SignalKind;
   payload: Scalars['String']['output'];
+  /**
+   * The same payload parsed, for reading (GraphiQL pretty-prints it): an
+   * RTCSessionDescriptionInit, an RTCIceCandidateInit or null. Clients that relay
+   * signals should keep using payload, which is exactly what the sender sent.
+   */
+  payloadJSON?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type SignalInput = {
@@ -119,8 +190,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /**
    * Joins the room's call for as long as this subscription lives. The first event is
-   * Welcome; then the participant receives every other participant's joins and leaves,
-   * and the signals addressed to it. Ending the subscription, or losing the connection,
+   * Welcome; then the participant receives every other participant's joins, leaves and
+   * media changes, the room's chat, and the signals addressed to it. Ending the subscription, or losing the connection,
    * is leaving.
    */
   joinRoom: RoomEvent;
@@ -135,6 +206,8 @@ export type SubscriptionJoinRoomArgs = {
 
 export type Welcome = {
   __typename?: 'Welcome';
+  /** The room's recent chat, oldest first: at most the last 50 messages of the last 24 hours. */
+  chat: Array<ChatMessage>;
   me: Participant;
   /**
    * Pass as joinRoom's `resume` to come back as this same participant after a lost
@@ -220,8 +293,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   RoomEvent:
+    | ( ChatMessage )
     | ( Omit<ParticipantJoined, 'participant'> & { participant: _RefType['Participant'] } )
     | ( Omit<ParticipantLeft, 'participant'> & { participant: _RefType['Participant'] } )
+    | ( Omit<ParticipantUpdated, 'participant'> & { participant: _RefType['Participant'] } )
     | ( Signal )
     | ( Omit<Welcome, 'me' | 'room'> & { me: _RefType['Participant'], room: _RefType['Room'] } )
   ;
@@ -231,14 +306,20 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChatMessage: ResolverTypeWrapper<ChatMessage>;
+  ChatMessageInput: ChatMessageInput;
   CreateRoomInput: CreateRoomInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IceServer: ResolverTypeWrapper<IceServer>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MediaState: ResolverTypeWrapper<MediaState>;
+  MediaStateInput: MediaStateInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Participant: ResolverTypeWrapper<ParticipantView>;
   ParticipantJoined: ResolverTypeWrapper<Omit<ParticipantJoined, 'participant'> & { participant: ResolversTypes['Participant'] }>;
   ParticipantLeft: ResolverTypeWrapper<Omit<ParticipantLeft, 'participant'> & { participant: ResolversTypes['Participant'] }>;
+  ParticipantUpdated: ResolverTypeWrapper<Omit<ParticipantUpdated, 'participant'> & { participant: ResolversTypes['Participant'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Room: ResolverTypeWrapper<RoomView>;
   RoomEvent: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RoomEvent']>;
@@ -253,14 +334,20 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  ChatMessage: ChatMessage;
+  ChatMessageInput: ChatMessageInput;
   CreateRoomInput: CreateRoomInput;
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
   IceServer: IceServer;
+  JSON: Scalars['JSON']['output'];
+  MediaState: MediaState;
+  MediaStateInput: MediaStateInput;
   Mutation: Record<PropertyKey, never>;
   Participant: ParticipantView;
   ParticipantJoined: Omit<ParticipantJoined, 'participant'> & { participant: ResolversParentTypes['Participant'] };
   ParticipantLeft: Omit<ParticipantLeft, 'participant'> & { participant: ResolversParentTypes['Participant'] };
+  ParticipantUpdated: Omit<ParticipantUpdated, 'participant'> & { participant: ResolversParentTypes['Participant'] };
   Query: Record<PropertyKey, never>;
   Room: RoomView;
   RoomEvent: ResolversUnionTypes<ResolversParentTypes>['RoomEvent'];
@@ -269,6 +356,15 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Welcome: Omit<Welcome, 'me' | 'room'> & { me: ResolversParentTypes['Participant'], room: ResolversParentTypes['Room'] };
+};
+
+export type ChatMessageResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ChatMessage'] = ResolversParentTypes['ChatMessage']> = {
+  fromId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fromName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -281,15 +377,29 @@ export type IceServerResolvers<ContextType = MercuriusContext, ParentType extend
   username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MediaStateResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['MediaState'] = ResolversParentTypes['MediaState']> = {
+  audio?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  screen?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  screenStreamId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  video?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createRoom?: Resolver<ResolversTypes['Room'], ParentType, ContextType, RequireFields<MutationCreateRoomArgs, 'input'>>;
+  sendChatMessage?: Resolver<ResolversTypes['ChatMessage'], ParentType, ContextType, RequireFields<MutationSendChatMessageArgs, 'input'>>;
   sendSignal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSendSignalArgs, 'input'>>;
+  setMediaState?: Resolver<ResolversTypes['Participant'], ParentType, ContextType, RequireFields<MutationSetMediaStateArgs, 'input'>>;
 };
 
 export type ParticipantResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Participant'] = ResolversParentTypes['Participant']> = {
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  media?: Resolver<ResolversTypes['MediaState'], ParentType, ContextType>;
 };
 
 export type ParticipantJoinedResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ParticipantJoined'] = ResolversParentTypes['ParticipantJoined']> = {
@@ -298,6 +408,11 @@ export type ParticipantJoinedResolvers<ContextType = MercuriusContext, ParentTyp
 };
 
 export type ParticipantLeftResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ParticipantLeft'] = ResolversParentTypes['ParticipantLeft']> = {
+  participant?: Resolver<ResolversTypes['Participant'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ParticipantUpdatedResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ParticipantUpdated'] = ResolversParentTypes['ParticipantUpdated']> = {
   participant?: Resolver<ResolversTypes['Participant'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -316,13 +431,14 @@ export type RoomResolvers<ContextType = MercuriusContext, ParentType extends Res
 };
 
 export type RoomEventResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RoomEvent'] = ResolversParentTypes['RoomEvent']> = {
-  __resolveType: TypeResolveFn<'ParticipantJoined' | 'ParticipantLeft' | 'Signal' | 'Welcome', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ChatMessage' | 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated' | 'Signal' | 'Welcome', ParentType, ContextType>;
 };
 
 export type SignalResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Signal'] = ResolversParentTypes['Signal']> = {
   from?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SignalKind'], ParentType, ContextType>;
   payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payloadJSON?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -331,6 +447,7 @@ export type SubscriptionResolvers<ContextType = MercuriusContext, ParentType ext
 };
 
 export type WelcomeResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Welcome'] = ResolversParentTypes['Welcome']> = {
+  chat?: Resolver<Array<ResolversTypes['ChatMessage']>, ParentType, ContextType>;
   me?: Resolver<ResolversTypes['Participant'], ParentType, ContextType>;
   resumeToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   resumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -340,12 +457,16 @@ export type WelcomeResolvers<ContextType = MercuriusContext, ParentType extends 
 };
 
 export type Resolvers<ContextType = MercuriusContext> = {
+  ChatMessage?: ChatMessageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   IceServer?: IceServerResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  MediaState?: MediaStateResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Participant?: ParticipantResolvers<ContextType>;
   ParticipantJoined?: ParticipantJoinedResolvers<ContextType>;
   ParticipantLeft?: ParticipantLeftResolvers<ContextType>;
+  ParticipantUpdated?: ParticipantUpdatedResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Room?: RoomResolvers<ContextType>;
   RoomEvent?: RoomEventResolvers<ContextType>;

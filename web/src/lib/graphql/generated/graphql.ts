@@ -53,8 +53,10 @@ export type JoinRoomSubscriptionVariables = Exact<{
 
 
 export type JoinRoomSubscription = { joinRoom:
+    | { __typename: 'ChatMessage' }
     | { __typename: 'ParticipantJoined', participant: { id: string, displayName: string, joinedAt: string } }
     | { __typename: 'ParticipantLeft', participant: { id: string, displayName: string, joinedAt: string } }
+    | { __typename: 'ParticipantUpdated' }
     | { __typename: 'Signal', from: string, kind: SignalKind, payload: string }
     | { __typename: 'Welcome', token: string, resumeToken: string, resumed: boolean, me: { id: string, displayName: string, joinedAt: string }, room: { id: string, participants: Array<{ id: string, displayName: string, joinedAt: string }> } }
    };
