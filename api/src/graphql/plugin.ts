@@ -21,6 +21,7 @@ import { maxSelections } from './limits.js';
 import { startHeartbeat } from './heartbeat.js';
 import { guardSocket } from './ws-guard.js';
 import { sameOriginUpgrade } from '../http/security.js';
+import { SCHEMA_FILE } from '../paths.js';
 import './context.js';
 
 declare module 'fastify' {
@@ -34,7 +35,7 @@ declare module 'fastify' {
   }
 }
 
-const schema = readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8');
+const schema = readFileSync(SCHEMA_FILE, 'utf8');
 
 /** Close code for a participant cut off for not reading its events (RFC 6455 "try again later"). */
 const CLOSE_SLOW_CONSUMER = 1013;
