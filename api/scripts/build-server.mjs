@@ -31,7 +31,7 @@ await build({
   external,
   // Bundled CommonJS packages call require(); give the ESM bundle one.
   banner: {
-    js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);",
+    js: "import { createRequire as __esmCreateRequire } from 'node:module'; const require = __esmCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
 });

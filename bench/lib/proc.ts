@@ -163,7 +163,9 @@ export const RAISED_LIMITS = {
 
 /** Parley's production app (api/src/app.ts) in a child, configured by environment as server.ts is. */
 export async function startParley(env: Record<string, string> = {}): Promise<ServerChild> {
-  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), ...env }, API_DIR);
+  // The web test build: the call benchmark reads window.__parley, which production pages lack.
+  const web = join(REPO_ROOT, 'web', 'build-test');
+  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), WEB_BUILD_DIR: web, ...env }, API_DIR);
 }
 
 export interface ExternalProcess {
