@@ -1,5 +1,5 @@
 // Bundles the server (src/server.ts and everything it imports) with esbuild into
-// dist/server.js with a source map, so `pnpm start` runs plain node, no TypeScript
+// dist/server.js, and the STUN worker thread into dist/stun-worker.js, with source maps, so `pnpm start` runs plain node, no TypeScript
 // loader. Run by `pnpm build`.
 //
 // Packages stay outside the bundle where bundling would break them: PGlite reads its
@@ -19,7 +19,7 @@ export const external = [
 
 await build({
   absWorkingDir: root,
-  entryPoints: { server: 'src/server.ts' },
+  entryPoints: { server: 'src/server.ts', 'stun-worker': 'src/stun/worker.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
