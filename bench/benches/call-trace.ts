@@ -42,8 +42,11 @@ async function joinCall(page: Page, kind: Kind, expected: number): Promise<numbe
     else void w.bench!.join();
     return performance.timeOrigin + performance.now();
   }, kind);
+  // In the call (welcomed) and seeing everyone already there.
   await page.waitForFunction(
-    (n) => [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-id]')].filter((v) => v.videoWidth > 0).length >= n,
+    (n) =>
+      (window as unknown as { __trace: [number, string][] }).__trace.some(([, e]) => e === 'Welcome received') &&
+      [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-id]')].filter((v) => v.videoWidth > 0).length >= n,
     expected,
     { timeout: 30_000, polling: 5 },
   );
