@@ -92,7 +92,14 @@ try {
   for (const size of [2, 3]) {
     for (const kind of ['minimal', 'parley'] as Kind[]) {
       for (let n = 0; n <= TRIALS; n++) {
-        const lines = await trial(browser, servers[kind], kind, size, n);
+        let lines: string[];
+        try {
+          lines = await trial(browser, servers[kind], kind, size, n);
+        } catch (err) {
+          process.stderr.write(`  [trace] ${kind} ${size} trial ${n} failed: ${(err as Error).message}\n`);
+          doc.push(`(${kind}, ${size} people, trial ${n}: failed: ${(err as Error).message.split('\n')[0]})`, '');
+          continue;
+        }
         if (n === 0) continue; // warm-up
         const frame = lines.filter((l) => l.includes('joiner | first remote frame')).at(-1);
         process.stderr.write(`  [trace] ${kind} ${size} trial ${n}: ${frame}\n`);
@@ -101,8 +108,8 @@ try {
     }
   }
 } finally {
+  writeFileSync(out, doc.join('\n') + '\n');
   await browser.close();
   for (const s of Object.values(servers)) await s.stop();
 }
-writeFileSync(out, doc.join('\n') + '\n');
 process.exit(0);
