@@ -1,10 +1,13 @@
 /** The signaling core's public shapes: what a participant is and the events it receives. */
 import type { RoomView } from '../rooms/model.js';
+import type { MediaState } from './media.js';
 
 export interface ParticipantView {
   id: string;
   displayName: string;
   joinedAt: Date;
+  /** Replaced (never mutated) on each setMediaState, so events keep the state they announced. */
+  media: MediaState;
 }
 
 export type SignalKind = 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE';
@@ -14,6 +17,7 @@ export type RoomEvent =
   | { __typename: 'Welcome'; me: ParticipantView; token: string; resumeToken: string; resumed: boolean; room: RoomView }
   | { __typename: 'ParticipantJoined'; participant: ParticipantView }
   | { __typename: 'ParticipantLeft'; participant: ParticipantView }
+  | { __typename: 'ParticipantUpdated'; participant: ParticipantView }
   | { __typename: 'Signal'; from: string; kind: SignalKind; payload: string };
 
 /** Why a participant's stream ended. */
