@@ -14,7 +14,8 @@ import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox, ownedMailbox } from './mailbox.js';
 import { signResume, verifyResume } from './resume-token.js';
-import type { Signaling } from './signaling.js';
+import type { ChatMessageView } from '../chat/model.js';
+import type { ChatSender, Signaling } from './signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
@@ -123,6 +124,18 @@ export class SignalingHub implements Signaling {
     const recipient = this.#rooms.get(sender.roomId)?.get(to);
     if (!recipient) throw notInRoom();
     recipient.events.push({ __typename: 'Signal', from: sender.participant.id, kind, payload });
+  }
+
+  /** Chat: the token's owner and room, or UNAUTHENTICATED. */
+  chatSender(token: string): ChatSender {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    return { participant: member.participant, roomId: member.roomId };
+  }
+
+  /** Chat: the message to everyone in the room (those briefly away get it on return). */
+  deliverChat(roomId: string, message: ChatMessageView): void {
+    for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
   }
 
   /** Everyone in a room's call (including those briefly away), in join order. */
