@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const sql = <T>(query: string, params: unknown[] = []) => server.app.orm.em.getConnection().execute<T>(query, params);
+const sql = <T extends object[]>(query: string, params: unknown[] = []) => server.app.orm.em.getConnection().execute<T>(query, params);
 
 it('concurrent senders: everyone, senders included, gets one gapless order', async () => {
   const people = await Promise.all(['Ann', 'Bob', 'Cy'].map((n) => Participant.join(server.wsUrl, slug, n)));
