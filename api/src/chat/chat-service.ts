@@ -26,6 +26,7 @@ export interface ChatServiceOptions {
 export class ChatService {
   readonly #o: ChatServiceOptions;
   readonly #now: () => Date;
+  readonly #bySender = new Map<string, Promise<void>>();
 
   constructor(options: ChatServiceOptions) {
     this.#o = options;
@@ -38,7 +39,23 @@ export class ChatService {
    * and delivered (sender included) in the room's order. DATABASE_UNAVAILABLE when it
    * could not be stored: then nobody got it.
    */
-  async send(token: string, text: string): Promise<ChatMessageView> {
+  send(token: string, text: string): Promise<ChatMessageView> {
+    // One sender's messages are stored in the order they came, even when sent without
+    // waiting for each answer: each waits for the one before it from the same token.
+    const before = this.#bySender.get(token) ?? Promise.resolve();
+    const mine = before.then(() => this.#send(token, text));
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#bySender.set(token, settled);
+    void settled.then(() => {
+      if (this.#bySender.get(token) === settled) this.#bySender.delete(token);
+    });
+    return mine;
+  }
+
+  async #send(token: string, text: string): Promise<ChatMessageView> {
     const { participant, roomId } = await this.#o.hub.chatSender(token);
     this.#o.spend(participant.id);
     const clean = normalizeChatText(text);
