@@ -19,9 +19,24 @@ export const JOIN = /* GraphQL */ `
       ... on ParticipantLeft { participant { id displayName } }
       ... on ParticipantUpdated { participant { id displayName media { audio video screen screenStreamId } } }
       ... on Signal { from kind payload }
+      ... on ChatMessage { id seq fromId fromName text sentAt }
+      ... on Welcome { chat { id seq fromId fromName text sentAt } }
     }
   }
 `;
+export const CHAT = /* GraphQL */ `
+  mutation Chat($input: ChatMessageInput!) { sendChatMessage(input: $input) { id seq fromId fromName text sentAt } }
+`;
+
+/** A chat message as clients see it. */
+export interface ChatData {
+  id: string;
+  seq: number;
+  fromId: string;
+  fromName: string;
+  text: string;
+  sentAt: string;
+}
 export const SEND = /* GraphQL */ `
   mutation Send($input: SignalInput!) { sendSignal(input: $input) }
 `;
@@ -38,7 +53,7 @@ export interface MediaData {
 }
 
 export interface RoomEventData {
-  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated' | 'Signal';
+  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated' | 'Signal' | 'ChatMessage';
   token?: string;
   resumeToken?: string;
   resumed?: boolean;
@@ -48,6 +63,15 @@ export interface RoomEventData {
   from?: string;
   kind?: string;
   payload?: string;
+  /** Welcome: the room's recent chat. */
+  chat?: ChatData[];
+  /** ChatMessage events carry these. */
+  id?: string;
+  seq?: number;
+  fromId?: string;
+  fromName?: string;
+  text?: string;
+  sentAt?: string;
 }
 
 export interface GraphQLErrorData {
@@ -183,6 +207,31 @@ export class Participant {
         },
       );
     });
+  }
+
+  /** sendChatMessage over this participant's socket: the stored message, or the errors. */
+  async chat(text: string, token = this.token): Promise<{ message?: ChatData; errors?: GraphQLErrorData[] }> {
+    return new Promise((resolve) => {
+      let done = false;
+      this.#client.subscribe<{ sendChatMessage: ChatData }>(
+        { query: CHAT, variables: { input: { token, text } } },
+        {
+          next: (r) => {
+            done = true;
+            resolve(r.errors ? { errors: r.errors as GraphQLErrorData[] } : { message: r.data!.sendChatMessage });
+          },
+          error: (err) => resolve({ errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: String(err) }] }),
+          complete: () => {
+            if (!done) resolve({ errors: [{ message: 'completed without a result' }] });
+          },
+        },
+      );
+    });
+  }
+
+  /** The ChatMessage events that arrived so far (read or not), in arrival order. */
+  chatSeen(): RoomEventData[] {
+    return this.events.filter((e) => e.__typename === 'ChatMessage');
   }
 
   /** Ends the subscription politely (graphql-ws complete). */

@@ -20,13 +20,14 @@ import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
 import { DEFAULT_MEDIA, mediaPatchProblem, type MediaPatch } from '../signaling/media.js';
 import { signResume, verifyResume } from '../signaling/resume-token.js';
-import type { Signaling } from '../signaling/signaling.js';
+import type { ChatMessageView } from '../chat/model.js';
+import type { ChatSender, Signaling } from '../signaling/signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
 import { Keys } from './keys.js';
 import { Liveness } from './liveness.js';
 import type { RedisLinks } from './redis.js';
-import { fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
+import { eventMessage, fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
 
 /** How long a new instance waits for a live old one to hand over a moving participant's events. */
 export const HANDOFF_TIMEOUT_MS = 2_000;
@@ -149,6 +150,22 @@ export class ClusterHub implements Signaling {
     const local = this.#streams.get(view.id)?.member;
     if (local) local.participant.media = view.media;
     return view;
+  }
+
+  /** Chat: the token's owner and room from Redis, or UNAUTHENTICATED. */
+  async chatSender(token: string): Promise<ChatSender> {
+    const sender = await this.#directory.chatSender(token);
+    if (!sender) throw unauthenticated();
+    return sender;
+  }
+
+  /**
+   * Chat: one publish to every member's channel, wherever they are. Callers await it
+   * while holding the room's row lock (chat/chat-repository.ts), so publishes, and hence
+   * deliveries, follow the room's message order.
+   */
+  deliverChat(roomId: string, message: ChatMessageView): Promise<void> {
+    return this.#directory.broadcast(roomId, eventMessage({ __typename: 'ChatMessage', ...message }));
   }
 
   /** Everyone in the room's call on every instance, in join order. */

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { DEFAULT_MEDIA, mediaOf, type MediaPatch } from '../signaling/media.js';
 import type { ParticipantView } from '../signaling/types.js';
 import type { Keys } from './keys.js';
-import { JOIN, LEAVE, MEDIA, SEND, TAKEOVER } from './scripts.js';
+import { BROADCAST, CHAT_SENDER, JOIN, LEAVE, MEDIA, SEND, TAKEOVER } from './scripts.js';
 import { eventMessage, memberBody, viewOf, type InstanceMessage, type ParticipantMessage, type StoredMember } from './wire.js';
 
 export type JoinResult = { ok: true; roster: ParticipantView[] } | { ok: false; reason: 'FULL' | 'EXISTS' | 'GONE' };
@@ -84,6 +84,18 @@ export class Directory {
   /** Gives the instance that took a participant over what we held for it. */
   async handOff(to: string, message: InstanceMessage): Promise<void> {
     await this.redis.publish(this.keys.instanceChannel(to), JSON.stringify(message));
+  }
+
+  /** Chat: the token's owner and room, or null when it is not (any more) in a call. */
+  async chatSender(token: string): Promise<{ participant: ParticipantView; roomId: string } | null> {
+    const reply = (await this.redis.eval(CHAT_SENDER, 1, this.keys.token(token), this.keys.prefix)) as [string, string] | null;
+    if (!reply) return null;
+    return { roomId: reply[0], participant: viewOf(JSON.parse(reply[1]) as StoredMember) };
+  }
+
+  /** Publishes one event message to everyone in the room, in one step. */
+  async broadcast(roomId: string, message: string): Promise<void> {
+    await this.redis.eval(BROADCAST, 1, this.keys.room(roomId), this.keys.prefix, message);
   }
 
   /** Everyone in the room's call on every instance, in join order, with their media state. */

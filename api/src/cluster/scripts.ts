@@ -138,3 +138,24 @@ for _, other in ipairs(redis.call('HKEYS', room)) do
 end
 return cjson.encode(p)
 `;
+
+/**
+ * KEYS: token key. ARGV: prefix. Chat's sender check: the token's room id and its
+ * member JSON, or false when the token is unknown or its owner is no longer in the room.
+ */
+export const CHAT_SENDER = `
+local rec = redis.call('GET', KEYS[1])
+if not rec then return false end
+local r = cjson.decode(rec)
+local m = redis.call('HGET', ARGV[1] .. 'room:' .. r.r, r.p)
+if not m then return false end
+return {r.r, m}
+`;
+
+/** KEYS: room hash. ARGV: prefix, event message. Publishes the message to everyone in the room. */
+export const BROADCAST = `
+for _, pid in ipairs(redis.call('HKEYS', KEYS[1])) do
+  redis.call('PUBLISH', ARGV[1] .. 'p:' .. pid, ARGV[2])
+end
+return 1
+`;

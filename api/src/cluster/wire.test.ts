@@ -11,6 +11,7 @@ describe('wire', () => {
     { __typename: 'ParticipantLeft', participant: ann },
     { __typename: 'ParticipantUpdated', participant: ann },
     { __typename: 'Signal', from: 'p-1', kind: 'ICE_CANDIDATE', payload: '{"candidate":"x","n":null}' },
+    { __typename: 'ChatMessage', id: 'm-1', seq: 3, fromId: 'p-1', fromName: 'Ann', text: '<b>hi</b>\n"there"', sentAt: new Date(1_750_000_000_456) },
   ])('a %s survives the trip between instances', (event) => {
     const msg = JSON.parse(eventMessage(event)) as ParticipantMessage;
     expect(msg.t).toBe('e');

@@ -27,7 +27,8 @@ export interface WireParticipant {
 
 export type WireEvent =
   | { __typename: 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated'; participant: WireParticipant }
-  | { __typename: 'Signal'; from: string; kind: string; payload: string };
+  | { __typename: 'Signal'; from: string; kind: string; payload: string }
+  | { __typename: 'ChatMessage'; id: string; seq: number; fromId: string; fromName: string; text: string; sentAt: number };
 
 export type ParticipantMessage = { t: 'e'; e: WireEvent } | { t: 'h'; to: string };
 export type InstanceMessage = { t: 'handed'; p: string; events: WireEvent[] };
@@ -45,12 +46,15 @@ export function toWire(event: RoomEvent): WireEvent {
       return { __typename: event.__typename, participant: { ...event.participant, joinedAt: event.participant.joinedAt.getTime() } };
     case 'Signal':
       return event;
+    case 'ChatMessage':
+      return { ...event, sentAt: event.sentAt.getTime() };
     default:
       throw new Error(`${event.__typename} does not travel between instances`);
   }
 }
 
 export function fromWire(event: WireEvent): RoomEvent {
+  if (event.__typename === 'ChatMessage') return { ...event, sentAt: new Date(event.sentAt) };
   if (event.__typename === 'Signal') {
     return { __typename: 'Signal', from: event.from, kind: event.kind as 'OFFER', payload: event.payload };
   }

@@ -15,7 +15,8 @@ import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, 
 import { Mailbox, ownedMailbox } from './mailbox.js';
 import { DEFAULT_MEDIA, mediaPatchProblem, mergeMedia, type MediaPatch } from './media.js';
 import { signResume, verifyResume } from './resume-token.js';
-import type { Signaling } from './signaling.js';
+import type { ChatMessageView } from '../chat/model.js';
+import type { ChatSender, Signaling } from './signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
@@ -139,6 +140,18 @@ export class SignalingHub implements Signaling {
       if (other !== member) other.events.push({ __typename: 'ParticipantUpdated', participant });
     }
     return participant;
+  }
+
+  /** Chat: the token's owner and room, or UNAUTHENTICATED. */
+  chatSender(token: string): ChatSender {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    return { participant: member.participant, roomId: member.roomId };
+  }
+
+  /** Chat: the message to everyone in the room (those briefly away get it on return). */
+  deliverChat(roomId: string, message: ChatMessageView): void {
+    for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
   }
 
   /** Everyone in a room's call (including those briefly away), in join order. */

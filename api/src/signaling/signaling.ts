@@ -5,10 +5,16 @@
  *    through Redis, so joining, resuming, relaying and the roster may be asynchronous.
  * Either way a participant's events come out of its Member's mailbox, in order.
  */
+import type { ChatMessageView } from '../chat/model.js';
 import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from './hub.js';
 import type { MediaPatch } from './media.js';
 import type { ParticipantView, SignalKind } from './types.js';
+
+export interface ChatSender {
+  participant: ParticipantView;
+  roomId: string;
+}
 
 export interface Signaling {
   join(room: RoomView, displayName?: string | null, connection?: Connection): Member | Promise<Member>;
@@ -28,6 +34,10 @@ export interface Signaling {
   roster(roomId: string): ParticipantView[] | Promise<ParticipantView[]>;
   /** Ends every local member's stream without announcing leaves (shutdown). */
   closeAll(): void | Promise<void>;
+  /** Who a token belongs to, for chat; throws UNAUTHENTICATED unless they are in a call. */
+  chatSender(token: string): ChatSender | Promise<ChatSender>;
+  /** Gives a stored chat message to everyone in the room; calls are delivered in call order. */
+  deliverChat(roomId: string, message: ChatMessageView): void | Promise<void>;
   /** Counts for /healthz and tests: this process's members. */
   stats(): { rooms: number; participants: number; away: number };
 }
