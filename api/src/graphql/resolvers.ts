@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Resolvers } from './generated/resolvers.js';
-import { DateTime } from './scalars.js';
+import { DateTime, JSONScalar, readableJson } from './scalars.js';
 import { KnownRooms, createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
@@ -25,6 +25,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
   const known = new KnownRooms();
   return {
     DateTime,
+    JSON: JSONScalar,
     Query: {
       room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
       iceServers: (_root, _args, ctx) => {
@@ -51,6 +52,10 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     Room: {
       // A Welcome carries the roster as of the join (cluster mode); otherwise ask the hub.
       participants: (room) => (room as { participants?: ParticipantView[] }).participants ?? hub.roster(room.id),
+    },
+    Signal: {
+      // For reading (GraphiQL): clients that relay keep using payload, byte for byte.
+      payloadJSON: (signal) => readableJson(signal.payload),
     },
     RoomEvent: {
       __resolveType: (event) => (event as RoomEvent).__typename,
