@@ -5,7 +5,7 @@
  * pretty-printed (Signal.payloadJSON). Offline: every non-loopback request is blocked.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { blockNonLoopback, launchChromium } from '../support/browser.js';
 import { editorText, resultText, shownEvents, type ShownEvent } from '../support/graphiql.js';
 import { gql } from '../support/graphql.js';
@@ -93,7 +93,24 @@ test('the room page opens GraphiQL on its subscription, which joins and shows a 
   // Readable: the payload is a JSON object laid out over several lines, not an escaped string.
   expect(await resultText(graphiql)).toMatch(/"payloadJSON": \{\n\s+"(type|sdp)": /);
 
+  if (process.env.GRAPHIQL_SCREENSHOT) await screenshot(graphiql, process.env.GRAPHIQL_SCREENSHOT);
+
   expect(attempted).toEqual([]);
   expect(pageErrors).toEqual([]);
   await context.close();
 });
+
+/**
+ * README's picture (GRAPHIQL_SCREENSHOT=docs/graphiql-inspect.png): the result pane
+ * scrolled to the offer, so the join below it and the candidates above are in view too.
+ */
+async function screenshot(page: Page, path: string): Promise<void> {
+  await page.locator('.result-window .CodeMirror').first().evaluate((el) => {
+    type CM = { getValue(): string; heightAtLine(line: number, mode: string): number; scrollTo(x: null, y: number): void };
+    const cm = (el as unknown as { CodeMirror: CM }).CodeMirror;
+    const line = cm.getValue().split('\n').findIndex((l) => l.includes('"kind": "OFFER"'));
+    cm.scrollTo(null, Math.max(0, cm.heightAtLine(line - 4, 'local')));
+  });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path });
+}
