@@ -104,17 +104,25 @@ test('the room page opens GraphiQL on its subscription, which joins and shows a 
 
 /**
  * README's picture (GRAPHIQL_SCREENSHOT=/abs/path/docs/graphiql-inspect.png): the result
- * pane scrolled to the offer, with the join that came before it below.
+ * pane from the offer down, past the join that came before it; tall, as a browser's offer
+ * carries a long SDP.
  */
 async function screenshot(page: Page, path: string): Promise<void> {
-  // Tall enough for the offer's wrapped SDP and the join under it.
-  await page.setViewportSize({ width: 1440, height: 1280 });
+  await page.setViewportSize({ width: 1440, height: 2000 });
+  // A narrow query editor leaves the result pane the width to wrap the SDP in fewer lines.
+  const bar = await page.locator('.graphiql-horizontal-drag-bar').first().boundingBox();
+  if (bar) {
+    await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(520, bar.y + bar.height / 2, { steps: 5 });
+    await page.mouse.up();
+  }
   await page.waitForTimeout(300);
   await page.locator('.result-window .CodeMirror').first().evaluate((el) => {
     type CM = { getValue(): string; heightAtLine(line: number, mode: string): number; scrollTo(x: null, y: number): void };
     const cm = (el as unknown as { CodeMirror: CM }).CodeMirror;
-    const line = cm.getValue().split('\n').findIndex((l) => l.includes('"kind": "OFFER"'));
-    cm.scrollTo(null, Math.max(0, cm.heightAtLine(line - 5, 'local')));
+    const offer = cm.getValue().split('\n').findIndex((l) => l.includes('"kind": "OFFER"'));
+    cm.scrollTo(null, cm.heightAtLine(offer - 5, 'local'));
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path });
