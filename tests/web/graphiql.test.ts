@@ -105,6 +105,8 @@ test('GraphiQL joins a call (the README operation) and shows the events arriving
   expect((await bob.send(graphiqlId, 'OFFER', '{"type":"offer","sdp":"v=0"}')).ok).toBe(true);
   await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"Signal"');
   expect(await resultText(page)).toContain(bob.id);
+  // The README selects payloadJSON: the offer shows as an object over several lines.
+  expect(await resultText(page)).toMatch(/"payloadJSON": \{\n\s+"type": "offer",\n\s+"sdp": "v=0"/);
 
   bob.close();
   expect(attempted).toEqual([]);
