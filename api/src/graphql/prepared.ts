@@ -1,8 +1,8 @@
 /**
  * Operations prepared once and reused: the socket transport (socket-transport.ts) asks
  * `PreparedOperations.get` for every `subscribe` message. A document is parsed once
- * (without locations), validated once (the schema's rules plus our depth and selection
- * limits) and compiled once with graphql-jit; graphql-js executes the few documents jit
+ * (without locations), validated once (our depth and selection limits first, then the
+ * schema's rules) and compiled once with graphql-jit; graphql-js executes the few documents jit
  * refuses. A bounded LRU keyed by query text and operation name holds the results, so a
  * signal costs a map lookup, not a parse and a validation.
  *
@@ -40,7 +40,8 @@ export interface PreparedOperation {
   subscribe(context: unknown, variables: Record<string, unknown> | null | undefined): Stream;
 }
 
-export const VALIDATION_RULES: readonly ValidationRule[] = [...specifiedRules, maxDepth(MAX_DEPTH), maxSelections(MAX_SELECTIONS)];
+/** Our limits: linear in the document, checked before graphql-js's rules (some are quadratic). */
+export const LIMIT_RULES: readonly ValidationRule[] = [maxDepth(MAX_DEPTH), maxSelections(MAX_SELECTIONS)];
 
 export class PreparedOperations {
   readonly #cache = new Map<string, PreparedOperation>();
@@ -81,7 +82,9 @@ export class PreparedOperations {
     } catch (err) {
       return [asValidationError(err)];
     }
-    if (validate(this.schema, document, VALIDATION_RULES).length > 0) return this.#locatedErrors(query);
+    const overLimit = validate(this.schema, document, LIMIT_RULES);
+    if (overLimit.length > 0) return [...overLimit];
+    if (validate(this.schema, document, specifiedRules).length > 0) return this.#locatedErrors(query);
     const operation = getOperationAST(document, operationName);
     if (!operation) {
       const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
@@ -96,7 +99,7 @@ export class PreparedOperations {
   /** The validation errors again, from a parse that keeps locations (failures only). */
   #locatedErrors(query: string): GraphQLError[] {
     const document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
-    return validate(this.schema, document, VALIDATION_RULES).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+    return validate(this.schema, document, specifiedRules).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
   }
 }
 
@@ -131,8 +134,8 @@ function graphqlJsOperation(
   };
 }
 
-/** A syntax error, coded as over HTTP; past the token cap, QUERY_TOO_LARGE. */
+/** A syntax error, coded as over HTTP; past the token cap (graphql-js spells it "more that"), QUERY_TOO_LARGE. */
 function asValidationError(err: unknown): GraphQLError {
   const error = err instanceof CjsGraphQLError ? err : new CjsGraphQLError(err instanceof Error ? err.message : String(err));
-  return withCode(error, /more than \d+ tokens/.test(error.message) ? 'QUERY_TOO_LARGE' : 'GRAPHQL_VALIDATION_FAILED');
+  return withCode(error, /contains more tha[nt] \d+ tokens/.test(error.message) ? 'QUERY_TOO_LARGE' : 'GRAPHQL_VALIDATION_FAILED');
 }
