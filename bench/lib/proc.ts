@@ -85,7 +85,8 @@ export async function startChild(
     cwd,
     execArgv: ['--expose-gc', '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout (the servers' logs, Parley's at info) is dropped: writing it still costs them as in production.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   live.add(child);
   let seq = 0;
