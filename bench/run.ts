@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { BENCH_DIR } from './lib/proc.js';
 import type { BenchContext } from './lib/context.js';
-import { machine, markdown, table, writeResults } from './lib/report.js';
+import { machine, markdown, readPrevious, table, writeResults } from './lib/report.js';
 import { relayBench } from './benches/relay.js';
 import { presenceBench } from './benches/presence.js';
 import { stunBench } from './benches/stun.js';
@@ -67,6 +67,19 @@ ctx.notes.unshift(
 );
 const seconds = (performance.now() - started) / 1000;
 const info = { mode: quick ? 'quick' : 'full', machine: machine(), notes: ctx.notes, seconds, loadAverages: loads.map((l) => Math.round(l * 100) / 100), overloaded };
+// `--only` re-measures some suites: the other suites' rows stay, from the run that made them.
+if (only) {
+  const previous = readPrevious(join(BENCH_DIR, 'results', 'latest.json'));
+  if (previous) {
+    const kept = previous.rows.filter((r) => !only.includes(r.suite) && !ctx.rows.some((n) => n.suite === r.suite));
+    const suites = [...new Set(kept.map((r) => r.suite))];
+    if (kept.length) {
+      ctx.rows.push(...kept.map((r) => ({ ...r, note: [r.note, `from the run of ${r.measuredAt ?? previous.date}`].filter(Boolean).join('; ') })));
+      ctx.notes.push(`Rows of ${suites.join(', ')} are kept from earlier runs (this run measured ${only.join(', ')} only); their notes are in those runs' files in git history.`);
+    }
+  }
+}
+for (const r of ctx.rows) r.measuredAt ??= new Date().toISOString();
 console.log('\n' + table(ctx.rows) + '\n');
 for (const n of ctx.notes) console.log(`- ${n}`);
 writeResults(join(BENCH_DIR, 'results'), { ...info, rows: ctx.rows, details: ctx.details, failures }, markdown(ctx.rows, info));

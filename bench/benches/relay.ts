@@ -31,6 +31,8 @@ interface RoundFigures {
   p99: number;
   max: number;
   rate: number;
+  /** The load generator could not offer a higher rate: the figure is a floor. */
+  generatorBound: boolean;
   serverCpu: number;
   trials: Trial[];
   httpP50?: number;
@@ -62,7 +64,7 @@ async function measure(s: Subject, quick: boolean, perRound: number): Promise<Ro
   const t0 = performance.now();
   const search = await lossFreeRate(s.pairs, overSocket, { start: 1000, max: 256_000, durationMs: quick ? 600 : 1500, steps: quick ? 2 : 3 });
   const serverCpu = round((((await s.server.cpu()) - cpu0) / ((performance.now() - t0) * 1000)) * 100, 0);
-  const figures: RoundFigures = { p50: latency.p50, p99: latency.p99, max: latency.max, rate: search.rate, serverCpu, trials: search.trials };
+  const figures: RoundFigures = { p50: latency.p50, p99: latency.p99, max: latency.max, rate: search.rate, generatorBound: search.generatorBound, serverCpu, trials: search.trials };
   if (s.http) {
     const h = summarize(await pingLatency(a, b, perRound, overHttp(s.system)));
     const loop = await closedLoop(s.pairs.slice(0, HTTP_PAIRS), HTTP_WINDOW, quick ? 300 : 700, quick ? 1000 : 3000, overHttp(s.system));
@@ -96,7 +98,7 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
         const f = await measure(s, ctx.quick, perRound);
         s.rounds.push(f);
         ctx.log(
-          `relay round ${r}/${rounds} ${s.name}: p50 ${round(f.p50, 3)} ms, p99 ${round(f.p99, 3)} ms; no loss up to ${f.rate}/s (server CPU ${f.serverCpu}%)` +
+          `relay round ${r}/${rounds} ${s.name}: p50 ${round(f.p50, 3)} ms, p99 ${round(f.p99, 3)} ms; no loss up to ${Math.round(f.rate)}/s${f.generatorBound ? ' (load generator bound)' : ''} (server CPU ${f.serverCpu}%)` +
             (f.httpRate !== undefined ? `; HTTP p50 ${round(f.httpP50!, 3)} ms, ${Math.round(f.httpRate)}/s` : ''),
         );
       }
@@ -146,7 +148,9 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
   ctx.notes.push(
     `relay: ${rounds} rounds, systems in a random order each round; ratios are the median of per-round paired ratios. ` +
       `Socket throughput: open loop over ${SOCKET_PAIRS} sender/recipient pairs (one room each), the rate doubled from 1,000/s until a signal was lost (not delivered within 1 s, refused or out of order) or over 1% were still in flight 100 ms after the window (the server fell behind), then bisected; ` +
-      `the figure is the highest rate with nothing lost. HTTP: ${HTTP_PAIRS} pairs with ${HTTP_WINDOW} requests in flight each (closed loop), a round with loss counts as 0. ` +
+      `the figure is the delivered rate of the best trial with nothing lost; where the load generator could not offer more (it shares the machine), the figure is a floor: ` +
+      subjects.map((s) => `${s.name} ${s.rounds.filter((f) => f.generatorBound).length}/${s.rounds.length} rounds generator-bound`).join(', ') +
+      `. HTTP: ${HTTP_PAIRS} pairs with ${HTTP_WINDOW} requests in flight each (closed loop), a round with loss counts as 0. ` +
       `Server CPU during the socket search (% of one core, median): ` +
       subjects.map((s) => `${s.name} ${median(s.rounds.map((f) => f.serverCpu))}%`).join(', ') +
       '. Parley runs at its default log level (info).',
