@@ -115,6 +115,13 @@ describe('the call screen, four people', () => {
   it('fills the window at 1280x800 and 390x844: no scrolling, controls and tiles in view', async () => {
     slug = await newRoom(server.url, 'Weekly Sync');
     [ada, bo, cy, dee] = await Promise.all([person('Ada'), person('Bo'), person('Cy'), person('Dee')]);
+    // Before joining: the preview shows the microphone's level (the fake one beeps) and Settings.
+    const meter = ada.page.getByRole('meter', { name: 'Microphone level' });
+    await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await ada.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await expect.poll(() => ada.page.getByLabel('Camera', { exact: true }).locator('option').count(), { timeout: 20_000 }).toBe(3);
+    await ada.page.screenshot({ path: joinPath(SHOTS, 'prejoin-1280x800.png') });
+    await ada.page.getByRole('button', { name: 'Settings', exact: true }).click();
     for (const p of [ada, bo, cy, dee]) await join(p);
     for (const p of [ada, bo, cy, dee]) await firstFramesFrom(p, everyone.filter((o) => o !== p), 40_000);
     for (const p of [ada, bo, cy, dee]) expect(await p.page.locator('[data-tile] video[data-participant-id]').count()).toBe(3);
