@@ -9,7 +9,7 @@ declare module 'mercurius' {
     rooms: () => RoomRepository;
     /** The WebSocket a subscription or socket-borne mutation came on; absent over HTTP. */
     socket?: WebSocket;
-    /** On a WebSocket, mercurius's copy of its HTTP upgrade request (Host header, client address); over HTTP see `reply.request`. */
+    /** The WebSocket's upgrade request (its `ip` honours TRUST_PROXY); over HTTP, use `reply.request`. */
     request?: FastifyRequest;
   }
 }
