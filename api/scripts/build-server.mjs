@@ -5,7 +5,10 @@
 // Packages stay outside the bundle where bundling would break them: PGlite reads its
 // WASM and data files next to its own module; MikroORM (and knex and pg under it) load
 // drivers and dialects with dynamic require. Only direct dependencies of api/ can stay
-// outside: pnpm resolves nothing else from here.
+// outside: pnpm resolves nothing else from here. graphql stays outside so every user
+// (mercurius, graphql-ws, graphql-jit, our code) shares the one CommonJS copy Node loads:
+// bundled, esbuild would add its ESM copy beside it, and graphql-js refuses schemas across
+// copies (see src/graphql/graphql-cjs.ts).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +18,7 @@ export const external = [
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
   '@mikro-orm/*',
+  'graphql',
 ];
 
 await build({
