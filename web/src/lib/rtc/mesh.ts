@@ -8,6 +8,7 @@
  * through MeshHandlers. Knows nothing about Svelte.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
+import { BandwidthController } from './bandwidth/controller';
 import { Peer, type PeerOptions, type PeerState } from './peer';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
 import {
@@ -50,6 +51,8 @@ export interface MeshOptions {
   /** Tests replace the GraphQL channel and the RTCPeerConnection. */
   openChannel?: (presence: PresenceHandlers) => SignalingChannel & { leave(): void };
   createConnection?: PeerOptions['createConnection'];
+  /** false: measure links but leave encoders alone (`?bandwidth=off`, for comparisons). */
+  bandwidthPolicy?: boolean;
 }
 
 /** How many closed Peers the test hook can still inspect. */
@@ -66,6 +69,7 @@ export class Mesh {
   /** Participants we found in a resumed Welcome without a Peer: offered to if silent. */
   readonly #adopting = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #counters: MeshCounters = { peersCreated: 0, welcomes: 0, resumes: 0 };
+  readonly #bandwidth: BandwidthController;
   #me: RoomMember | null = null;
   #left = false;
   #link: LinkStatus = 'connected';
@@ -73,6 +77,7 @@ export class Mesh {
   /** Joins the call at once; the Welcome starts the negotiations. */
   constructor(options: MeshOptions) {
     this.#options = options;
+    this.#bandwidth = new BandwidthController({ localStream: options.localStream, enabled: options.bandwidthPolicy ?? true });
     const presence: PresenceHandlers = {
       welcome: (me, participants) => this.#onWelcome(me, participants),
       resumed: (me, participants) => this.#onResumed(me, participants),
@@ -103,6 +108,11 @@ export class Mesh {
     return this.#counters;
   }
 
+  /** Per-peer bandwidth verdicts and figures; tiles report their size through it. */
+  get bandwidth(): BandwidthController {
+    return this.#bandwidth;
+  }
+
   get link(): LinkStatus {
     return this.#link;
   }
@@ -122,6 +132,7 @@ export class Mesh {
     if (this.#left) return;
     this.#left = true;
     this.#closeAll();
+    this.#bandwidth.stop();
     this.#channel.leave();
   }
 
@@ -178,6 +189,7 @@ export class Mesh {
     if (this.#left) return;
     this.#left = true;
     this.#closeAll();
+    this.#bandwidth.stop();
     this.#options.handlers.ended(error);
   }
 
@@ -215,6 +227,7 @@ export class Mesh {
     peer.on('stream', (stream) => handlers.peerStream(id, stream));
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
+    this.#bandwidth.add(id, peer);
     handlers.peerState(id, peer.state);
     return peer;
   }
@@ -223,6 +236,7 @@ export class Mesh {
     const peer = this.#peers.get(id);
     if (!peer) return;
     this.#peers.delete(id);
+    this.#bandwidth.remove(id);
     peer.close();
     this.#departed.push(peer);
     if (this.#departed.length > DEPARTED_KEPT) this.#departed.shift();

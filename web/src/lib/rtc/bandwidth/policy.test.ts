@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAMERA_PEER_CAP_BPS, CAMERA_TOTAL_BPS } from './limits';
-import { decide, initialPolicy, type LinkSample, type PeerDecision, type PeerInput, type PolicyState } from './policy';
+import { decide, initialPolicy, type Encoding, type LinkSample, type PeerDecision, type PeerInput, type PolicyState } from './policy';
 
 const CAMERA = { width: 640, height: 480 };
 
@@ -69,7 +69,7 @@ describe('the camera budget split among peers', () => {
   it('sends what the receiver shows: a thumbnail gets fewer pixels and bits, a big tile gets what is left', () => {
     const tiles: Record<string, PeerInput['cameraTile']> = { thumb: { width: 160, height: 90 }, big: { width: 1280, height: 720 }, mid: { width: 320, height: 240 } };
     const ds = run(2, Object.keys(tiles), () => ({}), (id) => ({ cameraTile: tiles[id] })).history.at(-1)!;
-    const [thumb, big, mid] = ['thumb', 'big', 'mid'].map((id) => of(ds, id).camera);
+    const [thumb, big, mid] = ['thumb', 'big', 'mid'].map((id) => of(ds, id).camera) as [Encoding, Encoding, Encoding];
     expect(thumb.scaleResolutionDownBy).toBeGreaterThanOrEqual(4);
     expect(mid.scaleResolutionDownBy).toBe(2);
     expect(big.scaleResolutionDownBy).toBe(1);
@@ -99,26 +99,26 @@ describe('audio first', () => {
     const lossAt = (t: number) => (t >= 5 && t < 15 ? 0.2 : 0.01);
     const { history } = run(40, ['bad', 'ok'], (id, t) => (id === 'bad' ? { loss: lossAt(t) } : {}));
     const bad = history.map((ds) => of(ds, 'bad'));
-    expect(bad[5].camera.active).toBe(true); // one bad second is not enough
-    expect(bad[9].quality).toBe('audio-only');
-    expect(bad[9].camera.active).toBe(false);
-    expect(bad[9].reason).toBe('loss 20%');
+    expect(bad[5]!.camera.active).toBe(true); // one bad second is not enough
+    expect(bad[9]!.quality).toBe('audio-only');
+    expect(bad[9]!.camera.active).toBe(false);
+    expect(bad[9]!.reason).toBe('loss 20%');
     expect(history.every((ds) => of(ds, 'ok').camera.active)).toBe(true);
     // Healthy from t=15: held back for a while (hysteresis), then probing at a small budget.
-    expect(bad[18].camera.active).toBe(false);
+    expect(bad[18]!.camera.active).toBe(false);
     const back = bad.findIndex((d, t) => t > 15 && d.camera.active);
     expect(back).toBeGreaterThan(18);
-    expect(bad[back].quality).toBe('limited');
-    expect(bad[back].reason).toBe('recovering');
-    expect(bad[back].camera.maxBitrate).toBeLessThanOrEqual(250_000);
-    expect(bad.at(-1)!.camera.maxBitrate).toBeGreaterThan(bad[back].camera.maxBitrate);
+    expect(bad[back]!.quality).toBe('limited');
+    expect(bad[back]!.reason).toBe('recovering');
+    expect(bad[back]!.camera.maxBitrate).toBeLessThanOrEqual(250_000);
+    expect(bad.at(-1)!.camera.maxBitrate).toBeGreaterThan(bad[back]!.camera.maxBitrate);
     expect(bad.at(-1)!.quality).toBe('good');
   });
 
   it('a long round trip pauses video; a link that relapses right after resuming waits twice as long', () => {
     const rtt = (t: number) => (t < 10 ? 1.5 : t < 24 ? 0.05 : t < 30 ? 1.5 : 0.05);
     const bad = run(60, ['x'], (_, t) => ({ rtt: rtt(t) })).history.map((ds) => of(ds, 'x'));
-    expect(bad[4].reason).toBe('round trip 1.5 s');
+    expect(bad[4]!.reason).toBe('round trip 1.5 s');
     const firstBack = bad.findIndex((d, t) => t > 4 && d.camera.active);
     const pausedAgain = bad.findIndex((d, t) => t > firstBack && !d.camera.active);
     const secondBack = bad.findIndex((d, t) => t > pausedAgain && d.camera.active);
@@ -130,6 +130,6 @@ describe('audio first', () => {
     expect(of(starved, 'x').quality).toBe('audio-only');
     expect(of(starved, 'x').reason).toMatch(/^uplink for video \d+ kbps$/);
     const flicker = run(20, ['x'], (_, t) => ({ loss: t % 3 === 0 ? 0.3 : 0 })).history;
-    expect(flicker.every((ds) => ds[0].camera.active)).toBe(true);
+    expect(flicker.every((ds) => ds[0]!.camera.active)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ function withParams(params: string): string {
     .split(';')
     .map((p) => p.trim())
     .filter(Boolean)
-    .map((p) => {
+    .map((p): [string, string] => {
       const eq = p.indexOf('=');
       return eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
     });
@@ -33,21 +33,21 @@ export function withOpusDtxFec(sdp: string): string {
   const opus = new Set<string>();
   for (const line of lines) {
     const m = /^a=rtpmap:(\d+) opus\/48000/i.exec(line);
-    if (m) opus.add(m[1]);
+    if (m?.[1]) opus.add(m[1]);
   }
   if (opus.size === 0) return sdp;
   const withFmtp = new Set<string>();
   const out = lines.map((line) => {
     const m = /^a=fmtp:(\d+) (.*)$/.exec(line);
-    if (!m || !opus.has(m[1])) return line;
+    if (!m?.[1] || !opus.has(m[1])) return line;
     withFmtp.add(m[1]);
-    return `a=fmtp:${m[1]} ${withParams(m[2])}`;
+    return `a=fmtp:${m[1]} ${withParams(m[2] ?? '')}`;
   });
   // An Opus payload type without an fmtp line gets one right after its rtpmap.
   return out
     .flatMap((line) => {
       const m = /^a=rtpmap:(\d+) opus\/48000/i.exec(line);
-      return m && !withFmtp.has(m[1]) ? [line, `a=fmtp:${m[1]} ${withParams('')}`] : [line];
+      return m?.[1] && !withFmtp.has(m[1]) ? [line, `a=fmtp:${m[1]} ${withParams('')}`] : [line];
     })
     .join(eol);
 }

@@ -5,6 +5,7 @@
  * only read this and call its methods.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
+import { policyWanted, type BandwidthView, type PeerBandwidth } from '$lib/rtc/bandwidth/controller';
 import { fetchIceServers } from '$lib/rtc/ice-servers';
 import { describeMedia, type LocalMedia } from '$lib/rtc/media';
 import { Mesh } from '$lib/rtc/mesh';
@@ -37,6 +38,7 @@ export class Call {
   #error = $state<string | null>(null);
   #link = $state<LinkStatus>('connected');
   #mesh: Mesh | null = null;
+  #bandwidth = $state.raw<BandwidthView>(new Map());
 
   readonly tiles = $derived.by((): RemoteTile[] => {
     const names = new Map(this.#participants.map((p) => [p.id, p.displayName]));
@@ -76,6 +78,14 @@ export class Call {
   get link(): LinkStatus {
     return this.#link;
   }
+  /** How our video to `id` fares and what they told us about theirs (./bandwidth). */
+  bandwidthOf(id: string): PeerBandwidth | null {
+    return this.#bandwidth.get(id) ?? null;
+  }
+  /** Reports the size a remote tile is drawn at to its sender; returns the stop. */
+  observeTile(id: string, element: Element): () => void {
+    return this.#mesh?.bandwidth.observeTile(id, element) ?? (() => {});
+  }
   /** Why the call ended, when it was not our choice. */
   get error(): string | null {
     return this.#error;
@@ -94,6 +104,7 @@ export class Call {
       displayName: this.displayName,
       localStream: this.media.stream,
       iceServers,
+      bandwidthPolicy: policyWanted(location.search),
       handlers: {
         roster: (participants, me) => {
           this.#me = me;
@@ -112,6 +123,7 @@ export class Call {
         peerError: (id, err) => console.warn(`Parley: negotiation with ${id} hit a snag`, err),
       },
     });
+    this.#mesh.bandwidth.subscribe((view) => (this.#bandwidth = view));
     installTestHook(() => this.#mesh);
   }
 
