@@ -103,9 +103,11 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMem
   const estimate = s.availableOutgoingBitrate === null ? null : Math.max(0, s.availableOutgoingBitrate - AUDIO_RESERVE_BPS);
   const recent = estimate === null ? mem.recent : [...mem.recent.filter((r) => s.at - r.at < PEAK_WINDOW_MS), { at: s.at, bps: estimate }];
   const peak = Math.max(0, ...recent.map((r) => r.bps));
-  // A falling estimate (the browser backed off) or loss means congestion; an estimate
-  // still ramping up after the start is not a reason to hold video back.
-  const falling = estimate !== null && estimate < mem.ceiling && estimate < peak * ESTIMATE_DROP;
+  // A falling estimate means congestion only while the encoder is held back by it: the
+  // browser's estimate also sinks when we simply send little (a small tile, a busy CPU),
+  // and following it down then would spiral. An estimate still ramping up is no reason either.
+  const falling =
+    estimate !== null && s.qualityLimitationReason === 'bandwidth' && estimate < mem.ceiling && estimate < peak * ESTIMATE_DROP;
   const lossy = s.loss !== null && s.loss > CONGESTED_LOSS;
   let ceiling = mem.ceiling;
   let why = mem.why;

@@ -21,7 +21,7 @@ function run(
       screen: false,
       screenTile: null,
       ...extra(id),
-      sample: { at: t * 1000, availableOutgoingBitrate: 3_000_000, loss: 0, rtt: 0.02, qualityLimitationReason: 'none' as const, ...f(id, t) },
+      sample: { at: t * 1000, availableOutgoingBitrate: 3_000_000, loss: 0, rtt: 0.02, qualityLimitationReason: 'bandwidth' as const, ...f(id, t) },
     }));
     const out = decide(state, { peers, camera: CAMERA, screen: { width: 1280, height: 720 } });
     state = out.state;
@@ -123,6 +123,11 @@ describe('audio first', () => {
     const pausedAgain = bad.findIndex((d, t) => t > firstBack && !d.camera.active);
     const secondBack = bad.findIndex((d, t) => t > pausedAgain && d.camera.active);
     expect(firstBack - 10).toBeLessThan(secondBack - 30);
+  });
+
+  it('an estimate that sinks because we send little (small tile, busy CPU) lowers nothing', () => {
+    const ds = run(20, ['x'], (_, t) => ({ availableOutgoingBitrate: Math.max(150_000, 900_000 - t * 60_000), qualityLimitationReason: t % 2 ? 'none' : 'cpu' })).history;
+    expect(ds.every((d) => d[0]!.camera.active && d[0]!.ceiling === CAMERA_PEER_CAP_BPS)).toBe(true);
   });
 
   it('a budget under 150 kbps is audio only; a flicker of trouble is not', () => {
