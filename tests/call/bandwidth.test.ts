@@ -27,6 +27,8 @@ afterAll(async () => {
 async function person(slug: string, name: string): Promise<Person> {
   const p = await openRoom(browser, server.url, slug, name);
   await smallCamera(p.context);
+  // Four Chromiums on two shared cores: every step may take a while.
+  p.page.setDefaultTimeout(60_000);
   await p.page.reload();
   everyone.push(p);
   return p;

@@ -64,8 +64,11 @@ export function snapshot(report: Iterable<Stat>, cameraMid?: string | null): Sna
   const remoteIn = all.filter((s) => s.type === 'remote-inbound-rtp');
   const inVideo = all.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video');
   const inAudio = all.filter((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-  const rtts = [opt(pair, 'currentRoundTripTime'), ...remoteIn.map((s) => opt(s, 'roundTripTime'))].filter((x): x is number => x !== null);
-  const fractions = remoteIn.map((s) => opt(s, 'fractionLost')).filter((x): x is number => x !== null);
+  // Only audio's receiver reports: a paused video stream keeps its last report forever,
+  // and a stale bad round trip would keep the video paused.
+  const audioReports = remoteIn.filter((s) => s.kind === 'audio');
+  const rtts = [opt(pair, 'currentRoundTripTime'), ...audioReports.map((s) => opt(s, 'roundTripTime'))].filter((x): x is number => x !== null);
+  const fractions = audioReports.map((s) => opt(s, 'fractionLost')).filter((x): x is number => x !== null);
   const reason = camera?.qualityLimitationReason;
   const biggest = inVideo.reduce<Stat | undefined>((a, s) => (!a || num(s, 'frameWidth') > num(a, 'frameWidth') ? s : a), undefined);
   const sum = (list: Stat[], key: string) => list.reduce((n, s) => n + num(s, key), 0);
