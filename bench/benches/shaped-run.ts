@@ -1,15 +1,15 @@
 /**
  * The browser half of the shaped-uplink benchmark, run by benches/shaped.ts inside a
  * private network namespace: a four-person call where Ada's Chromium sits in a child
- * namespace behind a veth whose uplink is a 1 Mbit/s token bucket (tests/support/
- * shaped-link.ts). Ada's camera is 640x480, the others' 320x240. Once everyone decodes
+ * namespace behind a veth whose uplink is a token bucket (tests/support/
+ * shaped-link.ts). Everyone's camera is 320x240 (four Chromiums on two cores), so Ada's three camera sends want about 700 kbps; her uplink is shaped to 500 kbit/s. Once everyone decodes
  * everyone, the shaping starts; after a settling pause, each other person's reception of
  * Ada is measured: video frames/s, freezes, audio concealment. Run with Parley's
  * bandwidth policy and with it off (`?bandwidth=off`), alternating, same shaping.
  * Usage: node --import tsx benches/shaped-run.ts OUT.json [--quick]
  */
 import { writeFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchChromium } from '../../tests/support/browser.js';
 import { createShapedLink } from '../../tests/support/shaped-link.js';
 import { startParley } from '../lib/proc.js';
@@ -31,6 +31,7 @@ const quick = process.argv.includes('--quick');
 const TRIALS = quick ? 1 : 2;
 const SETTLE_MS = quick ? 5_000 : 10_000;
 const MEASURE_MS = quick ? 15_000 : 30_000;
+export const RATE = '500kbit';
 const log = (m: string) => process.stderr.write(`  [shaped] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,6 +56,15 @@ async function counters(page: Page, from: string): Promise<Counters> {
   }, from);
 }
 
+/** Every camera in this context captures 320x240 (the page asks for up to 640x480). */
+async function smallCamera(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const md = navigator.mediaDevices;
+    const original = md.getUserMedia.bind(md);
+    md.getUserMedia = (c?: MediaStreamConstraints) => original(c?.video ? { ...c, video: { width: { ideal: 320, max: 320 }, height: { ideal: 240, max: 240 } } } : c);
+  });
+}
+
 async function joinAs(page: Page, name: string): Promise<string> {
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join call' }).click();
@@ -70,18 +80,14 @@ async function trial(mode: Mode, shapedBrowser: Browser, browser: Browser, base:
   const adaContext = await shapedBrowser.newContext();
   const contexts = [adaContext];
   try {
+    await smallCamera(adaContext);
     const ada = await adaContext.newPage();
     await ada.goto(`${base.shaped}/room/${slug}${query}`);
     const others: Page[] = [];
     for (let i = 0; i < 3; i++) {
       const context = await browser.newContext();
       contexts.push(context);
-      // 320x240 cameras for the others, so four Chromiums fit on two cores.
-      await context.addInitScript(() => {
-        const md = navigator.mediaDevices;
-        const original = md.getUserMedia.bind(md);
-        md.getUserMedia = (c?: MediaStreamConstraints) => original(c?.video ? { ...c, video: { width: { ideal: 320, max: 320 }, height: { ideal: 240, max: 240 } } } : c);
-      });
+      await smallCamera(context);
       const page = await context.newPage();
       await page.goto(`${base.local}/room/${slug}${query}`);
       others.push(page);
@@ -124,7 +130,7 @@ try {
     for (const mode of ['policy', 'off'] as const) {
       log(`trial ${n + 1}, ${mode}`);
       try {
-        results[mode].push(await trial(mode, shapedBrowser, browser, { local: server.url, shaped: `http://${link.hostAddress}:${port}` }, (on) => (on ? link.shape('1mbit') : link.unshape())));
+        results[mode].push(await trial(mode, shapedBrowser, browser, { local: server.url, shaped: `http://${link.hostAddress}:${port}` }, (on) => (on ? link.shape(RATE) : link.unshape())));
       } catch (err) {
         errors.push(`${mode} trial ${n + 1}: ${(err as Error).message.split('\n')[0]}`);
         try {

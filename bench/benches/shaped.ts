@@ -1,6 +1,6 @@
 /**
  * The mesh bandwidth policy under a narrow uplink: runs benches/shaped-run.ts inside a
- * private network namespace (`unshare -n`; it makes a child namespace behind a 1 Mbit/s
+ * private network namespace (`unshare -n`; it makes a child namespace behind a 500 kbit/s
  * tbf veth for one participant) and turns what the others received from that participant
  * into rows: with Parley's policy vs without it (`?bandwidth=off`), same shaping, same run.
  */
@@ -33,13 +33,13 @@ export async function shapedBench(ctx: BenchContext): Promise<void> {
   const all = (mode: Mode, key: keyof Reception) => mean(result.results[mode].flatMap((r) => r[key]));
   const ref = 'no policy (?bandwidth=off)';
   ctx.rows.push(
-    compared('shaped', "1 Mbit/s uplink: the shaped person's video at the others, frames/s", 'fps', all('policy', 'fps'), ref, all('off', 'fps'), 'higher', 1),
-    compared('shaped', "1 Mbit/s uplink: freezes of the shaped person's video, per receiver", 'freezes', all('policy', 'freezes'), ref, all('off', 'freezes'), 'lower', 1),
-    compared('shaped', "1 Mbit/s uplink: the shaped person's audio concealed", 'fraction', all('policy', 'concealment'), ref, all('off', 'concealment'), 'lower', 1),
-    compared('shaped', "1 Mbit/s uplink: the shaped person's audio packets/s received", 'pps', all('policy', 'audioPps'), ref, all('off', 'audioPps'), 'higher', 0.95),
+    compared('shaped', "500 kbit/s uplink: the shaped person's video at the others, frames/s", 'fps', all('policy', 'fps'), ref, all('off', 'fps'), 'higher', 1),
+    compared('shaped', "500 kbit/s uplink: freezes of the shaped person's video, per receiver", 'freezes', all('policy', 'freezes'), ref, all('off', 'freezes'), 'lower', 1),
+    compared('shaped', "500 kbit/s uplink: the shaped person's audio concealed", 'fraction', all('policy', 'concealment'), ref, all('off', 'concealment'), 'lower', 1),
+    compared('shaped', "500 kbit/s uplink: the shaped person's audio packets/s received", 'pps', all('policy', 'audioPps'), ref, all('off', 'audioPps'), 'higher', 0.95),
   );
   ctx.notes.push(
-    `shaped: four people, one (640x480 camera) behind a veth into a child network namespace whose uplink is \`tc tbf rate 1mbit burst 32kbit latency 400ms\`, the others 320x240; ` +
+    `shaped: four people at 320x240, one behind a veth into a child network namespace whose uplink is \`tc tbf rate 500kbit burst 32kbit latency 400ms\` (three camera sends want ~700 kbps); ` +
       `after everyone decodes everyone the shaping starts, ${result.settleMs / 1000} s to settle, then ${result.measureMs / 1000} s measured at each of the three others ` +
       `(inbound-rtp framesDecoded, freezeCount, concealedSamples/totalSamplesReceived, packetsReceived); ${result.trials} trial(s) per mode, alternating. Means over receivers and trials.`,
   );
