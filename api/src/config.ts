@@ -54,6 +54,8 @@ export interface RateLimits {
   joinPerMinute: number;
   /** sendSignal per second per participant (the burst is 10 seconds' worth). */
   signalsPerSecond: number;
+  /** sendChatMessage per minute per participant (a minute's worth may come at once); default 30. */
+  chatPerMinute?: number;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       createRoomPerMinute: int(env, 'RATE_LIMIT_CREATE_ROOM', 30, 1, 1_000_000),
       joinPerMinute: int(env, 'RATE_LIMIT_JOIN', 120, 1, 1_000_000),
       signalsPerSecond: int(env, 'RATE_LIMIT_SIGNALS', 200, 1, 1_000_000),
+      chatPerMinute: int(env, 'RATE_LIMIT_CHAT', 30, 1, 1_000_000),
     },
     redisUrl,
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'parley:',

@@ -1,14 +1,15 @@
 /**
  * Request budgets, sized so a real call never meets them: createRoom and joinRoom per
  * client address (a minute's budget may be spent at once), sendSignal per participant
- * (a 10-second burst covers the ICE candidates of a full mesh renegotiating at once).
+ * (a 10-second burst covers the ICE candidates of a full mesh renegotiating at once),
+ * sendChatMessage per participant.
  * Over budget: RATE_LIMITED with `retryAfterMs`. Called by the resolvers.
  */
 import type { RateLimits } from '../config.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { RateLimiter } from '../shared/rate-limit.js';
 
-export type Budget = 'createRoom' | 'joinRoom' | 'sendSignal';
+export type Budget = 'createRoom' | 'joinRoom' | 'sendSignal' | 'sendChatMessage';
 
 export class RequestBudgets {
   readonly #limiters: Record<Budget, { limiter: RateLimiter; retryAfterMs: number }>;
@@ -20,6 +21,7 @@ export class RequestBudgets {
     });
     this.#limiters = {
       createRoom: perMinute(limits.createRoomPerMinute),
+      sendChatMessage: perMinute(limits.chatPerMinute ?? 30),
       joinRoom: perMinute(limits.joinPerMinute),
       sendSignal: {
         limiter: new RateLimiter({ ratePerSecond: limits.signalsPerSecond, burst: limits.signalsPerSecond * 10 }),
