@@ -16,6 +16,7 @@ interface Link {
   videoPackets: number;
 }
 function reports(links: Link[]): Record<string, unknown>[][] {
+  let rttTotal = 0, rttCount = 0, pairTotal = 0, pairCount = 0;
   let sentA = 0, sentV = 0, lostA = 0, lostV = 0, bytesV = 0, recvBytes = 0, audioIn = 0, samples = 0, concealed = 0;
   return links.map((l, t) => {
     sentA += 50;
@@ -28,12 +29,16 @@ function reports(links: Link[]): Record<string, unknown>[][] {
     samples += 48_000;
     concealed += 240;
     const timestamp = 1_700_000_000_000 + t * 1000;
+    rttTotal += l.rtt;
+    rttCount += 1;
+    pairTotal += Math.min(l.rtt, 0.05);
+    pairCount += 1;
     return [
       { id: 'T01', type: 'transport', timestamp, selectedCandidatePairId: 'CP1' },
-      { id: 'CP1', type: 'candidate-pair', timestamp, state: 'succeeded', nominated: true, availableOutgoingBitrate: l.available, currentRoundTripTime: Math.min(l.rtt, 0.05) },
+      { id: 'CP1', type: 'candidate-pair', timestamp, state: 'succeeded', nominated: true, availableOutgoingBitrate: l.available, currentRoundTripTime: Math.min(l.rtt, 0.05), totalRoundTripTime: pairTotal, responsesReceived: pairCount },
       { id: 'OTa', type: 'outbound-rtp', kind: 'audio', mid: '0', timestamp, packetsSent: sentA, bytesSent: sentA * 80 },
       { id: 'OTv', type: 'outbound-rtp', kind: 'video', mid: '1', timestamp, packetsSent: sentV, bytesSent: bytesV, frameWidth: 640, frameHeight: 480, framesPerSecond: 30, qualityLimitationReason: l.limited ? 'bandwidth' : 'none' },
-      { id: 'RIa', type: 'remote-inbound-rtp', kind: 'audio', timestamp, packetsLost: lostA, fractionLost: l.loss, roundTripTime: l.rtt },
+      { id: 'RIa', type: 'remote-inbound-rtp', kind: 'audio', timestamp, packetsLost: lostA, fractionLost: l.loss, roundTripTime: l.rtt, totalRoundTripTime: rttTotal, roundTripTimeMeasurements: rttCount },
       // A paused video stream's last receiver report lingers with whatever it said last.
       { id: 'RIv', type: 'remote-inbound-rtp', kind: 'video', timestamp, packetsLost: lostV, fractionLost: l.videoPackets ? l.loss : 0.5, roundTripTime: l.videoPackets ? l.rtt : 3 },
       { id: 'ITv', type: 'inbound-rtp', kind: 'video', timestamp, bytesReceived: recvBytes, frameWidth: 320, frameHeight: 240, framesPerSecond: 20, freezeCount: 0 },
@@ -57,6 +62,14 @@ describe('from getStats to the policy', () => {
     expect(m.receivedBitrate).toBe(240_000);
     expect([m.sentWidth, m.receivedWidth, m.receivedFps]).toEqual([640, 320, 20]);
     expect(m.concealment).toBeCloseTo(0.005);
+  });
+
+  it('takes only round trips measured in the interval: a report that did not move is stale', () => {
+    const [r0, r1] = reports([good, good]);
+    const a = snapshot(r0 as never, '1');
+    const stale = (r1 as Record<string, unknown>[]).map((s) => (s.type === 'remote-inbound-rtp' || s.type === 'candidate-pair' ? { ...s, roundTripTime: 43.7, currentRoundTripTime: 43.7, totalRoundTripTime: s.type === 'candidate-pair' ? 0.03 : 0.03, roundTripTimeMeasurements: 1, responsesReceived: 1 } : s));
+    expect(measure(a, snapshot(stale as never, '1')).sample.rtt).toBeNull();
+    expect(measure(a, snapshot(r1 as never, '1')).sample.rtt).toBeCloseTo(0.03);
   });
 
   it('a good link, then congestion, then recovery: good -> limited -> audio only -> recovering -> good', () => {

@@ -13,7 +13,10 @@ export interface Snapshot {
   /** ms (the report's timestamp). */
   at: number;
   availableOutgoingBitrate: number | null;
+  /** The latest round trip either side reported (s), for a first sample. */
   rtt: number | null;
+  /** Cumulative round trip sums and counts (candidate pair's STUN checks, audio receiver reports). */
+  rttSums: { total: number; count: number }[];
   /** Ours, audio and video, and what the peer reported lost of them. */
   packetsSent: number;
   packetsLost: number;
@@ -68,6 +71,10 @@ export function snapshot(report: Iterable<Stat>, cameraMid?: string | null): Sna
   // and a stale bad round trip would keep the video paused.
   const audioReports = remoteIn.filter((s) => s.kind === 'audio');
   const rtts = [opt(pair, 'currentRoundTripTime'), ...audioReports.map((s) => opt(s, 'roundTripTime'))].filter((x): x is number => x !== null);
+  const rttSums = [
+    { total: num(pair, 'totalRoundTripTime'), count: num(pair, 'responsesReceived') },
+    { total: audioReports.reduce((n, s) => n + num(s, 'totalRoundTripTime'), 0), count: audioReports.reduce((n, s) => n + num(s, 'roundTripTimeMeasurements'), 0) },
+  ];
   const fractions = audioReports.map((s) => opt(s, 'fractionLost')).filter((x): x is number => x !== null);
   const reason = camera?.qualityLimitationReason;
   const biggest = inVideo.reduce<Stat | undefined>((a, s) => (!a || num(s, 'frameWidth') > num(a, 'frameWidth') ? s : a), undefined);
@@ -76,6 +83,7 @@ export function snapshot(report: Iterable<Stat>, cameraMid?: string | null): Sna
     at: num(pair ?? all[0], 'timestamp'),
     availableOutgoingBitrate: opt(pair, 'availableOutgoingBitrate'),
     rtt: rtts.length ? Math.max(...rtts) : null,
+    rttSums,
     packetsSent: sum(outbound, 'packetsSent'),
     packetsLost: Math.max(0, sum(remoteIn, 'packetsLost')),
     fractionLost: fractions.length ? Math.max(...fractions) : null,
@@ -104,8 +112,18 @@ export function measure(prev: Snapshot | null, cur: Snapshot): LinkStats {
     if (sent >= 20) loss = Math.min(1, lost / sent);
   }
   const samples = prev ? cur.audio.samples - prev.audio.samples : 0;
+  // The round trips measured during this interval only: a report that did not move since
+  // (no new STUN response, no new receiver report) says nothing about now.
+  let rtt = cur.rtt;
+  if (prev) {
+    const fresh = cur.rttSums
+      .map((c, i) => ({ total: c.total - (prev.rttSums[i]?.total ?? 0), count: c.count - (prev.rttSums[i]?.count ?? 0) }))
+      .filter((d) => d.count > 0 && d.total >= 0)
+      .map((d) => d.total / d.count);
+    rtt = fresh.length ? Math.max(...fresh) : null;
+  }
   return {
-    sample: { at: cur.at, availableOutgoingBitrate: cur.availableOutgoingBitrate, loss, rtt: cur.rtt, qualityLimitationReason: cur.qualityLimitationReason },
+    sample: { at: cur.at, availableOutgoingBitrate: cur.availableOutgoingBitrate, loss, rtt, qualityLimitationReason: cur.qualityLimitationReason },
     sentBitrate: rate(prev?.sent.bytes ?? 0, cur.sent.bytes),
     sentWidth: cur.sent.width,
     sentHeight: cur.sent.height,
