@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only relay,presence,stun,call]`: runs each benchmark beside its
+ * `pnpm bench [--quick] [--only relay,presence,stun,call,shaped]`: runs each benchmark beside its
  * reference, prints the table and writes bench/results/latest.{json,md}.
  */
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { relayBench } from './benches/relay.js';
 import { presenceBench } from './benches/presence.js';
 import { stunBench } from './benches/stun.js';
 import { callBench } from './benches/call.js';
+import { shapedBench } from './benches/shaped.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -22,6 +23,7 @@ const suites: [string, (ctx: BenchContext) => Promise<void>][] = [
   ['presence', presenceBench],
   ['stun', stunBench],
   ['call', callBench],
+  ['shaped', shapedBench],
 ];
 
 const started = performance.now();
@@ -43,7 +45,7 @@ const checkLoad = (when: string) => {
   if (load > cores) ctx.log(`WARNING: load average ${load.toFixed(1)} ${when} is above the ${cores} cores: figures are unreliable`);
 };
 checkLoad('at start');
-if (!only || only.some((s) => s !== 'call')) {
+if (!only || only.some((s) => s !== 'call' && s !== 'shaped')) {
   ctx.notes.push('Parley ran the relay, presence and STUN benchmarks with RATE_LIMIT_CREATE_ROOM, RATE_LIMIT_JOIN and RATE_LIMIT_SIGNALS raised to 1,000,000 (all load comes from 127.0.0.1); the call benchmark uses the defaults.');
 }
 for (const [name, run] of suites) {

@@ -30,8 +30,8 @@ export interface Counters {
 }
 export interface InboundSummary {
   id: string;
-  video: { framesDecoded: number; frameWidth: number; frameHeight: number };
-  audio: { audioLevel: number; totalAudioEnergy: number; totalSamplesDuration: number };
+  video: { framesDecoded: number; frameWidth: number; frameHeight: number; freezeCount: number };
+  audio: { audioLevel: number; totalAudioEnergy: number; totalSamplesDuration: number; packetsReceived: number; concealedSamples: number; totalSamplesReceived: number };
 }
 interface Hook {
   me(): string | null;

@@ -9,6 +9,7 @@
  * through MeshHandlers. Knows nothing about Svelte.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
+import { BandwidthController } from './bandwidth/controller';
 import type { MediaState } from './media-state';
 import { Peer, type PeerOptions, type PeerState } from './peer';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
@@ -54,6 +55,8 @@ export interface MeshOptions {
   /** Tests replace the GraphQL channel and the RTCPeerConnection. */
   openChannel?: (presence: PresenceHandlers) => MeshChannel;
   createConnection?: PeerOptions['createConnection'];
+  /** false: measure links but leave encoders alone (`?bandwidth=off`, for comparisons). */
+  bandwidthPolicy?: boolean;
 }
 
 type MeshChannel = SignalingChannel & { leave(): void; setMedia?(patch: Partial<MediaState>): void };
@@ -72,6 +75,7 @@ export class Mesh {
   /** Participants we found in a resumed Welcome without a Peer: offered to if silent. */
   readonly #adopting = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #counters: MeshCounters = { peersCreated: 0, welcomes: 0, resumes: 0 };
+  readonly #bandwidth: BandwidthController;
   #me: RoomMember | null = null;
   #left = false;
   #link: LinkStatus = 'connected';
@@ -79,6 +83,7 @@ export class Mesh {
   /** Joins the call at once; the Welcome starts the negotiations. */
   constructor(options: MeshOptions) {
     this.#options = options;
+    this.#bandwidth = new BandwidthController({ localStream: options.localStream, enabled: options.bandwidthPolicy ?? true });
     const presence: PresenceHandlers = {
       welcome: (me, participants) => this.#onWelcome(me, participants),
       resumed: (me, participants) => this.#onResumed(me, participants),
@@ -114,6 +119,11 @@ export class Mesh {
     return this.#counters;
   }
 
+  /** Per-peer bandwidth verdicts and figures; tiles report their size through it. */
+  get bandwidth(): BandwidthController {
+    return this.#bandwidth;
+  }
+
   get link(): LinkStatus {
     return this.#link;
   }
@@ -143,6 +153,7 @@ export class Mesh {
     if (this.#left) return;
     this.#left = true;
     this.#closeAll();
+    this.#bandwidth.stop();
     this.#channel.leave();
   }
 
@@ -199,6 +210,7 @@ export class Mesh {
     if (this.#left) return;
     this.#left = true;
     this.#closeAll();
+    this.#bandwidth.stop();
     this.#options.handlers.ended(error);
   }
 
@@ -236,6 +248,7 @@ export class Mesh {
     peer.on('stream', (stream) => handlers.peerStream(id, stream));
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
+    this.#bandwidth.add(id, peer);
     handlers.peerState(id, peer.state);
     return peer;
   }
@@ -244,6 +257,7 @@ export class Mesh {
     const peer = this.#peers.get(id);
     if (!peer) return;
     this.#peers.delete(id);
+    this.#bandwidth.remove(id);
     peer.close();
     this.#departed.push(peer);
     if (this.#departed.length > DEPARTED_KEPT) this.#departed.shift();

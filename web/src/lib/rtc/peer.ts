@@ -8,6 +8,8 @@
  * offer); perfect negotiation carries the new offer. Created and closed by mesh.ts;
  * reports upward only through `on()`.
  */
+import { CONTROL_CHANNEL_ID, CONTROL_CHANNEL_LABEL } from './bandwidth/messages';
+import { withOpusDtxFec } from './bandwidth/sdp';
 import type { SignalKind } from './signaling-channel';
 
 /**
@@ -28,6 +30,8 @@ export interface PeerEvents {
   stream: (stream: MediaStream) => void;
   /** A negotiation step failed; the connection may still recover. */
   error: (error: unknown) => void;
+  /** The control data channel exists (bandwidth messages; ./bandwidth/controller.ts). */
+  control: (channel: RTCDataChannel) => void;
 }
 
 export interface PeerOptions {
@@ -71,6 +75,7 @@ export class Peer {
     state: new Set(),
     stream: new Set(),
     error: new Set(),
+    control: new Set(),
   };
   #makingOffer = false;
   #ignoreOffer = false;
@@ -79,6 +84,7 @@ export class Peer {
   #queue: Promise<void> = Promise.resolve();
   #state: PeerState = 'connecting';
   #remoteStream: MediaStream | null = null;
+  #control: RTCDataChannel | null = null;
   #everConnected = false;
   #restarting = false;
   /** The restart's offer/answer exchange has completed (signaling back to stable). */
@@ -134,6 +140,16 @@ export class Peer {
     return this.#remoteStream;
   }
 
+  /** Our sender of that kind on this link, once start() or the remote offer made one. */
+  sender(kind: MediaKind): RTCRtpSender | null {
+    return this.#senders.get(kind) ?? null;
+  }
+
+  /** The control data channel, once negotiation has begun. */
+  get control(): RTCDataChannel | null {
+    return this.#control;
+  }
+
   on<K extends keyof PeerEvents>(type: K, cb: PeerEvents[K]): () => void {
     this.#listeners[type].add(cb);
     return () => this.#listeners[type].delete(cb);
@@ -144,6 +160,7 @@ export class Peer {
    * tracks where we have them. Fires negotiationneeded, hence an offer.
    */
   start(): void {
+    this.#openControl();
     for (const kind of KINDS) {
       const track = this.#localTrack(kind);
       const transceiver = this.#pc.addTransceiver(track ?? kind, {
@@ -211,8 +228,10 @@ export class Peer {
     }
   }
 
-  async #onDescription(desc: RTCSessionDescriptionInit): Promise<void> {
+  async #onDescription(received: RTCSessionDescriptionInit): Promise<void> {
     if (this.#closed) return;
+    // Opus DTX and FEC for what we send (./bandwidth/sdp.ts says why the remote side's SDP).
+    const desc = received.sdp ? { type: received.type, sdp: withOpusDtxFec(received.sdp) } : received;
     const pc = this.#pc;
     const offerCollision = desc.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
     this.#ignoreOffer = !this.polite && offerCollision;
@@ -227,6 +246,8 @@ export class Peer {
     }
     await this.#flushCandidates();
     if (desc.type === 'offer') {
+      // The answer then carries the offerer's data section: no negotiation of our own.
+      if (/^m=application /m.test(desc.sdp ?? '')) this.#openControl();
       await this.#attachToOffer();
       await pc.setLocalDescription();
       this.#signal('ANSWER', description(pc.localDescription));
@@ -272,6 +293,16 @@ export class Peer {
       // end-of-candidates marker is a hint some browsers refuse: both are harmless.
       if (!ignored && !this.#ignoreOffer && candidate && !this.#closed) this.#emit('error', err);
     }
+  }
+
+  /**
+   * The control channel: negotiated (same id on both sides), so it needs no signal of its
+   * own. The offerer makes it before its first offer, the answerer once an offer carries it.
+   */
+  #openControl(): void {
+    if (this.#control || this.#closed) return;
+    this.#control = this.#pc.createDataChannel(CONTROL_CHANNEL_LABEL, { negotiated: true, id: CONTROL_CHANNEL_ID });
+    this.#emit('control', this.#control);
   }
 
   #onTrack(event: RTCTrackEvent): void {

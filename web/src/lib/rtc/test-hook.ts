@@ -8,6 +8,7 @@
  * __PARLEY_TEST_HOOK__; see vite.config.ts): in a production build installTestHook does
  * nothing and the bundler drops the rest of this module (tests/build checks web/build).
  */
+import type { PeerBandwidth } from './bandwidth/controller';
 import type { LinkStatus } from './signaling-channel';
 import type { Mesh, MeshCounters } from './mesh';
 import type { Peer, PeerCounters, PeerState } from './peer';
@@ -36,8 +37,24 @@ export interface Counters extends MeshCounters {
 export interface InboundSummary {
   id: string;
   /** Summed over the inbound-rtp entries of that kind. */
-  video: { framesDecoded: number; frameWidth: number; frameHeight: number };
-  audio: { audioLevel: number; totalAudioEnergy: number; totalSamplesDuration: number };
+  video: { framesDecoded: number; frameWidth: number; frameHeight: number; freezeCount: number };
+  audio: { audioLevel: number; totalAudioEnergy: number; totalSamplesDuration: number; packetsReceived: number; concealedSamples: number; totalSamplesReceived: number };
+}
+
+/** The bandwidth policy's view of one link, and what it set on our camera sender. */
+export interface BandwidthSnapshot {
+  id: string;
+  quality: string;
+  reason: string | null;
+  remotePaused: boolean;
+  /** The size they said they draw our camera at. */
+  tile: { width: number; height: number } | null;
+  /** Our camera sender's encodings[0] as the browser has them. */
+  camera: { active: boolean; maxBitrate: number | null; scaleResolutionDownBy: number | null; maxFramerate: number | null } | null;
+  /** The remote description we applied asks our Opus encoder for DTX and FEC. */
+  opusDtxFec: boolean;
+  controlChannel: RTCDataChannelState | null;
+  stats: PeerBandwidth['stats'];
 }
 
 /** What one link sends of a kind: the track's device label (a switch changes it). */
@@ -58,6 +75,7 @@ export interface ParleyTestHook {
   counters(): Counters | null;
   /** The signaling socket: 'reconnecting' while it is down. */
   link(): LinkStatus | null;
+  bandwidth(): { enabled: boolean; applyErrors: number; peers: BandwidthSnapshot[] } | null;
   /** Every link's senders: which local track each one sends now. */
   senders(): SenderSnapshot[];
   /** Runs the ICE-failure recovery (an ICE restart) on the link to `peerId`. */
@@ -101,8 +119,8 @@ function snapshot(id: string, peer: Peer): PeerSnapshot {
 async function inbound(id: string, pc: RTCPeerConnection): Promise<InboundSummary> {
   const summary: InboundSummary = {
     id,
-    video: { framesDecoded: 0, frameWidth: 0, frameHeight: 0 },
-    audio: { audioLevel: 0, totalAudioEnergy: 0, totalSamplesDuration: 0 },
+    video: { framesDecoded: 0, frameWidth: 0, frameHeight: 0, freezeCount: 0 },
+    audio: { audioLevel: 0, totalAudioEnergy: 0, totalSamplesDuration: 0, packetsReceived: 0, concealedSamples: 0, totalSamplesReceived: 0 },
   };
   const report = await pc.getStats();
   report.forEach((s: Record<string, unknown>) => {
@@ -112,13 +130,38 @@ async function inbound(id: string, pc: RTCPeerConnection): Promise<InboundSummar
       summary.video.framesDecoded += n('framesDecoded');
       summary.video.frameWidth = Math.max(summary.video.frameWidth, n('frameWidth'));
       summary.video.frameHeight = Math.max(summary.video.frameHeight, n('frameHeight'));
+      summary.video.freezeCount += n('freezeCount');
     } else if (s.kind === 'audio') {
       summary.audio.audioLevel = Math.max(summary.audio.audioLevel, n('audioLevel'));
       summary.audio.totalAudioEnergy += n('totalAudioEnergy');
       summary.audio.totalSamplesDuration += n('totalSamplesDuration');
+      summary.audio.packetsReceived += n('packetsReceived');
+      summary.audio.concealedSamples += n('concealedSamples');
+      summary.audio.totalSamplesReceived += n('totalSamplesReceived');
     }
   });
   return summary;
+}
+
+function bandwidthOf(mesh: Mesh): ReturnType<ParleyTestHook['bandwidth']> {
+  const view = mesh.bandwidth.view;
+  const peers = [...mesh.peers].map(([id, peer]): BandwidthSnapshot => {
+    const b = view.get(id);
+    const e = peer.sender('video')?.getParameters().encodings?.[0];
+    const sdp = peer.connection.currentRemoteDescription?.sdp ?? '';
+    return {
+      id,
+      quality: b?.quality ?? 'unknown',
+      reason: b?.reason ?? null,
+      remotePaused: b?.remotePaused ?? false,
+      tile: b?.tile ?? null,
+      camera: e ? { active: e.active ?? true, maxBitrate: e.maxBitrate ?? null, scaleResolutionDownBy: e.scaleResolutionDownBy ?? null, maxFramerate: e.maxFramerate ?? null } : null,
+      opusDtxFec: /^a=fmtp:\d+ (?=.*useinbandfec=1)(?=.*usedtx=1)/m.test(sdp),
+      controlChannel: peer.control?.readyState ?? null,
+      stats: b?.stats ?? null,
+    };
+  });
+  return { enabled: mesh.bandwidth.enabled, applyErrors: mesh.bandwidth.applyErrors, peers };
 }
 
 /** Points window.__parley at a mesh (or at nothing) in a test build; nothing in production. */
@@ -141,6 +184,10 @@ function install(mesh: () => Mesh | null): void {
       };
     },
     link: () => mesh()?.link ?? null,
+    bandwidth: () => {
+      const m = mesh();
+      return m ? bandwidthOf(m) : null;
+    },
     senders: () =>
       [...(mesh()?.peers ?? [])].flatMap(([id, peer]) =>
         peer.connection

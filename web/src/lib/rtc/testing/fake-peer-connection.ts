@@ -38,6 +38,9 @@ export class FakeTrack {
   stop(): void {
     this.readyState = 'ended';
   }
+  getSettings(): MediaTrackSettings {
+    return {};
+  }
 }
 
 export class FakeMediaStream {
@@ -51,6 +54,23 @@ export class FakeMediaStream {
   }
   addTrack(track: FakeTrack): void {
     this.#tracks.push(track);
+  }
+}
+
+/** A data channel that never opens: negotiation tests only check it exists. */
+export class FakeDataChannel extends EventTarget {
+  readyState: RTCDataChannelState = 'connecting';
+  constructor(
+    readonly label: string,
+    readonly init: RTCDataChannelInit,
+  ) {
+    super();
+  }
+  send(): void {
+    throw new DOMException('The channel is not open.', 'InvalidStateError');
+  }
+  close(): void {
+    this.readyState = 'closed';
   }
 }
 
@@ -109,6 +129,7 @@ export class FakeRTCPeerConnection extends EventTarget {
   readonly violations: string[] = [];
   readonly remoteCandidates: RTCIceCandidateInit[] = [];
   closeCalls = 0;
+  readonly dataChannels: FakeDataChannel[] = [];
   #transceivers: FakeTransceiver[] = [];
   #chain: Promise<unknown> = Promise.resolve();
   #pendingOps = 0;
@@ -131,6 +152,14 @@ export class FakeRTCPeerConnection extends EventTarget {
     this.#transceivers.push(transceiver);
     this.#updateNegotiationNeeded();
     return transceiver;
+  }
+
+  /** Negotiated channels only (Peer's control channel): they change no description here. */
+  createDataChannel(label: string, init: RTCDataChannelInit = {}): FakeDataChannel {
+    this.#assertOpen('createDataChannel');
+    const channel = new FakeDataChannel(label, init);
+    this.dataChannels.push(channel);
+    return channel;
   }
 
   getTransceivers(): FakeTransceiver[] {

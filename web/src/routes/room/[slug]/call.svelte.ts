@@ -6,6 +6,7 @@
  * this and call its methods.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
+import { policyWanted, type BandwidthView, type PeerBandwidth } from '$lib/rtc/bandwidth/controller';
 import { fetchIceServers } from '$lib/rtc/ice-servers';
 import { describeMedia } from '$lib/rtc/media';
 import { DEFAULT_MEDIA, type MediaState } from '$lib/rtc/media-state';
@@ -47,6 +48,7 @@ export class Call {
   #error = $state<string | null>(null);
   #link = $state<LinkStatus>('connected');
   #mesh: Mesh | null = null;
+  #bandwidth = $state.raw<BandwidthView>(new Map());
   #stats: StatsSampler | null = null;
   #speakers: SpeakerSampler | null = null;
   #unlisten: (() => void) | null = null;
@@ -98,6 +100,14 @@ export class Call {
   get link(): LinkStatus {
     return this.#link;
   }
+  /** How our video to `id` fares and what they told us about theirs (./bandwidth). */
+  bandwidthOf(id: string): PeerBandwidth | null {
+    return this.#bandwidth.get(id) ?? null;
+  }
+  /** Reports the size a remote tile is drawn at to its sender; returns the stop. */
+  observeTile(id: string, element: Element): () => void {
+    return this.#mesh?.bandwidth.observeTile(id, element) ?? (() => {});
+  }
   /** Why the call ended, when it was not our choice. */
   get error(): string | null {
     return this.#error;
@@ -121,6 +131,7 @@ export class Call {
       displayName: this.displayName,
       localStream: tracks.stream,
       iceServers,
+      bandwidthPolicy: policyWanted(location.search),
       // Without a camera or microphone (or denied) we show as camera off / muted.
       initialMedia: { ...DEFAULT_MEDIA, audio: !this.muted, video: !this.videoOff },
       handlers: {
@@ -153,6 +164,7 @@ export class Call {
     });
     this.#stats.start();
     this.#speakers.start();
+    mesh.bandwidth.subscribe((view) => (this.#bandwidth = view));
     installTestHook(() => this.#mesh);
   }
 

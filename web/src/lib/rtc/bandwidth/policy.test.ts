@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { CAMERA_PEER_CAP_BPS, CAMERA_TOTAL_BPS } from './limits';
+import { decide, initialPolicy, type Encoding, type LinkSample, type PeerDecision, type PeerInput, type PolicyState } from './policy';
+
+const CAMERA = { width: 640, height: 480 };
+
+/** One sample per second per link; each second the stats say `f(t)` for that peer. */
+function run(
+  seconds: number,
+  ids: string[],
+  f: (id: string, t: number) => Partial<LinkSample>,
+  extra: (id: string) => Partial<PeerInput> = () => ({}),
+  start: PolicyState = initialPolicy(),
+): { state: PolicyState; history: PeerDecision[][] } {
+  let state = start;
+  const history: PeerDecision[][] = [];
+  for (let t = 0; t < seconds; t++) {
+    const peers = ids.map((id) => ({
+      id,
+      cameraTile: null,
+      screen: false,
+      screenTile: null,
+      ...extra(id),
+      sample: { at: t * 1000, availableOutgoingBitrate: 3_000_000, loss: 0, rtt: 0.02, qualityLimitationReason: 'bandwidth' as const, ...f(id, t) },
+    }));
+    const out = decide(state, { peers, camera: CAMERA, screen: { width: 1280, height: 720 } });
+    state = out.state;
+    history.push(out.decisions);
+  }
+  return { state, history };
+}
+
+const sum = (ds: PeerDecision[]) => ds.reduce((n, d) => n + (d.camera.active ? d.camera.maxBitrate : 0), 0);
+const of = (ds: PeerDecision[], id: string) => ds.find((d) => d.id === id)!;
+
+describe('the camera budget split among peers', () => {
+  it.each([1, 2, 3, 4, 5, 7])('%i peers on a good uplink: each at most 1.5 Mbps, together at most 2.5 Mbps', (n) => {
+    const ids = Array.from({ length: n }, (_, i) => `p${i}`);
+    const { history } = run(3, ids, () => ({}));
+    for (const ds of history) {
+      expect(ds).toHaveLength(n);
+      for (const d of ds) {
+        expect(d.camera.maxBitrate).toBeLessThanOrEqual(CAMERA_PEER_CAP_BPS);
+        expect(d.camera.active).toBe(true);
+        expect(d.quality).toBe('good');
+      }
+      expect(sum(ds)).toBeLessThanOrEqual(CAMERA_TOTAL_BPS);
+    }
+  });
+
+  it('one peer gets at least 1 Mbps even for a small tile; with a measured uplink below, less', () => {
+    const small = run(2, ['a'], () => ({}), () => ({ cameraTile: { width: 160, height: 120 } })).history.at(-1)!;
+    expect(of(small, 'a').camera.maxBitrate).toBeGreaterThanOrEqual(1_000_000);
+    expect(of(small, 'a').camera.scaleResolutionDownBy).toBe(4);
+    // The estimate ramps to 1.2 Mbps, then falls to 600 kbps: the budget follows it down.
+    const narrow = run(6, ['a'], (_, t) => ({ availableOutgoingBitrate: t < 3 ? 1_200_000 : 600_000 })).history.at(-1)!;
+    expect(of(narrow, 'a').camera.maxBitrate).toBeLessThan(600_000);
+    expect(of(narrow, 'a').quality).toBe('limited');
+    expect(of(narrow, 'a').reason).toBe('uplink measured at 600 kbps');
+  });
+
+  it('when people leave, those who stay get more', () => {
+    const four = run(2, ['a', 'b', 'c', 'd'], () => ({}));
+    const two = run(2, ['a', 'b'], () => ({}), undefined, four.state);
+    expect(of(two.history.at(-1)!, 'a').camera.maxBitrate).toBeGreaterThan(of(four.history.at(-1)!, 'a').camera.maxBitrate);
+    expect(two.state.links.has('c')).toBe(false);
+  });
+
+  it('sends what the receiver shows: a thumbnail gets fewer pixels and bits, a big tile gets what is left', () => {
+    const tiles: Record<string, PeerInput['cameraTile']> = { thumb: { width: 160, height: 90 }, big: { width: 1280, height: 720 }, mid: { width: 320, height: 240 } };
+    const ds = run(2, Object.keys(tiles), () => ({}), (id) => ({ cameraTile: tiles[id] })).history.at(-1)!;
+    const [thumb, big, mid] = ['thumb', 'big', 'mid'].map((id) => of(ds, id).camera) as [Encoding, Encoding, Encoding];
+    expect(thumb.scaleResolutionDownBy).toBeGreaterThanOrEqual(4);
+    expect(mid.scaleResolutionDownBy).toBe(2);
+    expect(big.scaleResolutionDownBy).toBe(1);
+    expect(thumb.maxBitrate).toBeLessThan(mid.maxBitrate);
+    // The thumbnail's unused share goes to the big tile, beyond an even third.
+    expect(big.maxBitrate).toBeGreaterThan(CAMERA_TOTAL_BPS / 3);
+    expect(sum(ds)).toBeLessThanOrEqual(CAMERA_TOTAL_BPS);
+  });
+
+  it('a screen share takes its part of a link first and has its own budget', () => {
+    const ds = run(2, ['a', 'b'], () => ({}), () => ({ screen: true })).history.at(-1)!;
+    for (const d of ds) {
+      expect(d.screen?.active).toBe(true);
+      expect(d.screen!.maxBitrate).toBeGreaterThan(d.camera.maxBitrate);
+    }
+    expect(sum(ds)).toBeLessThanOrEqual(CAMERA_TOTAL_BPS);
+    // On a narrow link the screen keeps going and the camera gives way.
+    const narrow = run(8, ['a'], (_, t) => ({ availableOutgoingBitrate: t < 2 ? 900_000 : 400_000 }), () => ({ screen: true })).history.at(-1)!;
+    expect(of(narrow, 'a').screen?.active).toBe(true);
+    expect(of(narrow, 'a').camera.active).toBe(false);
+    expect(of(narrow, 'a').reason).toBe('screen share first');
+  });
+});
+
+describe('audio first', () => {
+  it('sustained loss pauses only that peer\'s video, and it comes back after a healthy while, slowly', () => {
+    const lossAt = (t: number) => (t >= 5 && t < 15 ? 0.2 : 0.01);
+    const { history } = run(40, ['bad', 'ok'], (id, t) => (id === 'bad' ? { loss: lossAt(t) } : {}));
+    const bad = history.map((ds) => of(ds, 'bad'));
+    expect(bad[5]!.camera.active).toBe(true); // one bad second is not enough
+    expect(bad[9]!.quality).toBe('audio-only');
+    expect(bad[9]!.camera.active).toBe(false);
+    expect(bad[9]!.reason).toBe('loss 20%');
+    expect(history.every((ds) => of(ds, 'ok').camera.active)).toBe(true);
+    // Healthy from t=15: held back for a while (hysteresis), then probing at a small budget.
+    expect(bad[18]!.camera.active).toBe(false);
+    const back = bad.findIndex((d, t) => t > 15 && d.camera.active);
+    expect(back).toBeGreaterThan(18);
+    expect(bad[back]!.quality).toBe('limited');
+    expect(bad[back]!.reason).toBe('recovering');
+    expect(bad[back]!.camera.maxBitrate).toBeLessThanOrEqual(250_000);
+    expect(bad.at(-1)!.camera.maxBitrate).toBeGreaterThan(bad[back]!.camera.maxBitrate);
+    expect(bad.at(-1)!.quality).toBe('good');
+  });
+
+  it('a long round trip pauses video; a link that relapses right after resuming waits twice as long', () => {
+    const rtt = (t: number) => (t < 10 ? 1.5 : t < 24 ? 0.05 : t < 30 ? 1.5 : 0.05);
+    const bad = run(60, ['x'], (_, t) => ({ rtt: rtt(t) })).history.map((ds) => of(ds, 'x'));
+    expect(bad[4]!.reason).toBe('round trip 1.5 s');
+    const firstBack = bad.findIndex((d, t) => t > 4 && d.camera.active);
+    const pausedAgain = bad.findIndex((d, t) => t > firstBack && !d.camera.active);
+    const secondBack = bad.findIndex((d, t) => t > pausedAgain && d.camera.active);
+    expect(firstBack - 10).toBeLessThan(secondBack - 30);
+  });
+
+  it('an estimate that sinks because we send little (small tile, busy CPU) lowers nothing', () => {
+    const ds = run(20, ['x'], (_, t) => ({ availableOutgoingBitrate: Math.max(150_000, 900_000 - t * 60_000), qualityLimitationReason: t % 2 ? 'none' : 'cpu' })).history;
+    expect(ds.every((d) => d[0]!.camera.active && d[0]!.ceiling === CAMERA_PEER_CAP_BPS)).toBe(true);
+  });
+
+  it('a budget under 150 kbps is audio only; a flicker of trouble is not', () => {
+    const starved = run(10, ['x'], (_, t) => ({ availableOutgoingBitrate: t < 2 ? 800_000 : 120_000 })).history.at(-1)!;
+    expect(of(starved, 'x').quality).toBe('audio-only');
+    expect(of(starved, 'x').reason).toMatch(/^uplink for video \d+ kbps$/);
+    const flicker = run(20, ['x'], (_, t) => ({ loss: t % 3 === 0 ? 0.3 : 0 })).history;
+    expect(flicker.every((ds) => ds[0]!.camera.active)).toBe(true);
+  });
+});
