@@ -116,11 +116,14 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
   const p = by.parley!;
   /** Median over rounds of Parley's figure / the reference's, with the medians of each side. */
   const paired = (ref: string, pick: (f: RoundFigures) => number | undefined) => {
-    const ratios = p.map((f, i) => {
-      const mine = pick(f)!;
-      const theirs = pick(by[ref]![i]!)!;
-      return theirs === 0 ? (mine === 0 ? 1 : Infinity) : mine / theirs;
-    });
+    // A round where both lost everything says nothing about the ratio: it is left out.
+    const ratios = p
+      .map((f, i) => {
+        const mine = pick(f)!;
+        const theirs = pick(by[ref]![i]!)!;
+        return theirs === 0 ? (mine === 0 ? NaN : Infinity) : mine / theirs;
+      })
+      .filter((x) => !Number.isNaN(x));
     return { ratio: median(ratios), mine: median(p.map((f) => pick(f)!)), theirs: median(by[ref]!.map((f) => pick(f)!)), ratios };
   };
   const row = (metric: string, unit: string, ref: string, refLabel: string, pick: (f: RoundFigures) => number | undefined, better: 'lower' | 'higher', limit?: number) => {

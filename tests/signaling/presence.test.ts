@@ -15,7 +15,7 @@ describe('two participants', () => {
     const ann = await Participant.join(server.wsUrl, room.slug, '  Ann  ');
     expect(ann.welcome.me!.displayName).toBe('Ann');
     expect(ann.welcome.room!.slug).toBe('pair-room');
-    expect(ann.welcome.room!.participants).toEqual([{ id: ann.id, displayName: 'Ann' }]);
+    expect(ann.welcome.room!.participants).toMatchObject([{ id: ann.id, displayName: 'Ann' }]);
     expect(ann.token.length).toBeGreaterThanOrEqual(22); // 32 random bytes, base64url
 
     const bob = await Participant.join(server.wsUrl, room.slug);
