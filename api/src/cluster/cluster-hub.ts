@@ -12,13 +12,17 @@
  * member and puts a marker in its stream. The old instance, at the marker, hands over
  * what it held (`i:<node>`); the new one delivers Welcome, the handed events, then what
  * came after the marker: the stream stays in order, once.
+ *
+ * A resume token works once: the member record in Redis holds the nonce of its current
+ * resume token, and every resume swaps in a new nonce and a new signal token in the same
+ * script that checks the old nonce (TAKEOVER), on whichever instance it lands.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from '../signaling/hub.js';
 import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
-import { signResume, verifyResume } from '../signaling/resume-token.js';
+import { issueResume, resumeNonce, verifyResume } from '../signaling/resume-token.js';
 import type { Signaling } from '../signaling/signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
@@ -38,6 +42,8 @@ export interface ClusterHubOptions {
   maxParticipants: number;
   secret: Buffer;
   resumeGraceMs?: number;
+  /** How long a resume token is good for after it was issued. */
+  resumeTokenTtlMs?: number;
   mailboxCapacity?: number;
   onLeave?: (member: Member, reason: LeaveReason) => void;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -93,25 +99,30 @@ export class ClusterHub implements Signaling {
 
   async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const name = normalizeDisplayName(displayName);
-    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, false);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, null);
     return member!;
   }
 
   /**
-   * Comes back as the participant a resume token names: on this instance (reattach), from
-   * another instance, live or dead (takeover), or after a dead instance's members were
-   * swept (re-admission with the same id, for 60 s); otherwise a fresh join.
+   * Comes back as the participant a resume token names, if it is the participant's
+   * current, unexpired token: on this instance (reattach), from another instance, live or
+   * dead (takeover), or after a dead instance's members were swept (re-admission with the
+   * same id, for 60 s); otherwise a fresh join. The token is spent either way.
    */
   async resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
-    const claims = verifyResume(this.#o.secret, resumeToken);
+    const claims = verifyResume(this.#o.secret, resumeToken, Date.now());
     if (claims && claims.r === room.id) {
       const local = this.#streams.get(claims.p);
-      if (local?.member && local.ready && local.member.roomId === room.id) return this.#reattach(local.member, room, connection);
-      if (!local) {
-        const moved = await this.#takeOver(room, claims.p, connection);
+      if (local?.member && local.ready && local.member.roomId === room.id) {
+        if (local.member.resumeNonce === claims.t) {
+          const back = await this.#reattach(local.member, room, connection, claims.t);
+          if (back) return back;
+        }
+      } else if (!local) {
+        const moved = await this.#takeOver(room, claims.p, connection, claims.t);
         if (moved) return moved;
         const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
-        const back = await this.#admit(room, view, connection, true);
+        const back = await this.#admit(room, view, connection, claims.t);
         if (back) return back;
       }
     }
@@ -174,14 +185,15 @@ export class ClusterHub implements Signaling {
     return this.#liveness.sweep();
   }
 
-  async #admit(room: RoomView, participant: ParticipantView, connection: Connection, readmit: boolean): Promise<Member | null> {
-    const member = this.#member(room.id, participant, randomBytes(32).toString('base64url'), connection);
+  /** A join; `readmit` is the presented resume nonce when a swept member comes back as itself. */
+  async #admit(room: RoomView, participant: ParticipantView, connection: Connection, readmit: string | null): Promise<Member | null> {
+    const member = this.#member(room.id, participant, randomBytes(32).toString('base64url'), resumeNonce(), connection);
     const stream: Stream = { member, ready: false, early: [] };
     this.#streams.set(participant.id, stream);
     let result;
     try {
       await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participant.id));
-      result = await this.#directory.join(room.id, participant, member.token, readmit);
+      result = await this.#directory.join(room.id, participant, member.token, member.resumeNonce, readmit);
     } catch (err) {
       this.#forget(stream);
       throw err;
@@ -191,11 +203,11 @@ export class ClusterHub implements Signaling {
       if (result.reason === 'FULL') throw roomFull(this.#o.maxParticipants);
       return null;
     }
-    this.#deliver(stream, member, { ...room, participants: result.roster }, readmit, []);
+    this.#deliver(stream, member, { ...room, participants: result.roster }, readmit !== null, []);
     return member;
   }
 
-  async #takeOver(room: RoomView, participantId: string, connection: Connection): Promise<Member | null> {
+  async #takeOver(room: RoomView, participantId: string, connection: Connection, rt: string): Promise<Member | null> {
     let handed: ((events: RoomEvent[] | null) => void) | null = null;
     const handedOver = new Promise<RoomEvent[] | null>((resolve) => (handed = resolve));
     const stream: Stream = { member: null, ready: false, early: [], takeover: { marked: false, after: [], handed: (e) => handed!(e) } };
@@ -203,7 +215,7 @@ export class ClusterHub implements Signaling {
     let moved;
     try {
       await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participantId));
-      moved = await this.#directory.takeOver(room.id, participantId);
+      moved = await this.#directory.takeOver(room.id, participantId, rt, randomBytes(32).toString('base64url'), resumeNonce());
     } catch (err) {
       this.#forget(stream);
       throw err;
@@ -222,7 +234,7 @@ export class ClusterHub implements Signaling {
     // With a live old instance, what came before the marker is in what it handed over;
     // without one, everything since we subscribed is new.
     const events = fromOld ? [...fromOld, ...stream.takeover!.after] : [...stream.early, ...stream.takeover!.after];
-    const member = this.#member(room.id, viewOf(moved.member), moved.member.token, connection);
+    const member = this.#member(room.id, viewOf(moved.member), moved.member.token, moved.member.rt, connection);
     stream.member = member;
     delete stream.takeover;
     stream.early = [];
@@ -231,10 +243,16 @@ export class ClusterHub implements Signaling {
     return member;
   }
 
-  /** Same instance: the new connection takes the mailbox over, held events follow Welcome. */
-  async #reattach(member: Member, room: RoomView, connection: Connection): Promise<Member> {
-    if (member.awayTimer) clearTimeout(member.awayTimer);
-    member.awayTimer = null;
+  /**
+   * Same instance: the tokens are rotated in Redis (null if `rt` was spent meanwhile),
+   * then the new connection takes the mailbox over, held events follow Welcome.
+   */
+  async #reattach(member: Member, room: RoomView, connection: Connection, rt: string): Promise<Member | null> {
+    const rotated = await this.#directory.takeOver(room.id, member.participant.id, rt, randomBytes(32).toString('base64url'), resumeNonce());
+    if (!rotated || !this.#current(member)) return null;
+    member.token = rotated.member.token;
+    member.resumeNonce = rotated.member.rt;
+    member.resumeToken = this.#resumeToken(member.roomId, member.participant, member.resumeNonce);
     const participants = await this.roster(room.id);
     if (member.awayTimer) clearTimeout(member.awayTimer);
     member.awayTimer = null;
@@ -314,24 +332,23 @@ export class ClusterHub implements Signaling {
     }
   }
 
-  #member(roomId: string, participant: ParticipantView, token: string, connection: Connection): Member {
+  #member(roomId: string, participant: ParticipantView, token: string, rt: string, connection: Connection): Member {
     const member: Member = {
       participant,
       token,
       roomId,
-      resumeToken: signResume(this.#o.secret, {
-        p: participant.id,
-        r: roomId,
-        n: participant.displayName,
-        j: participant.joinedAt.getTime(),
-        i: Date.now(),
-      }),
+      resumeToken: this.#resumeToken(roomId, participant, rt),
+      resumeNonce: rt,
       events: undefined as unknown as Mailbox<RoomEvent>,
       connection,
       awayTimer: null,
     };
     member.events = this.#mailbox(member);
     return member;
+  }
+
+  #resumeToken(roomId: string, participant: ParticipantView, rt: string): string {
+    return issueResume(this.#o.secret, participant, roomId, Date.now(), rt, this.#o.resumeTokenTtlMs);
   }
 
   #welcome(member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean): RoomEvent {

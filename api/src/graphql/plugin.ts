@@ -14,7 +14,7 @@ import type { Signaling } from '../signaling/signaling.js';
 import { ClusterHub } from '../cluster/cluster-hub.js';
 import { connectRedis } from '../cluster/redis.js';
 import { RoomRepository } from '../rooms/room-repository.js';
-import { serverSecret } from '../db/secrets.js';
+import { recordBoot, serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
 import { maxSelections } from './limits.js';
@@ -73,7 +73,8 @@ export default fp(
       app.log.info({ node, prefix: app.config.redisPrefix }, 'cluster mode: calls shared through Redis');
       hub = cluster;
     } else {
-      hub = new SignalingHub(hubOptions);
+      // Resume tokens of the run before this one are honoured for a while; older ones never.
+      hub = new SignalingHub({ ...hubOptions, previousBootAt: await recordBoot(app.orm, Date.now()) });
     }
     app.decorate('hub', hub);
     app.decorate('signalingSockets', sockets);

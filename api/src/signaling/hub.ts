@@ -6,14 +6,15 @@
  *
  * A participant whose connection is lost (not closed on purpose) stays in the call for
  * `resumeGraceMs`, its events held, and can come back as itself with its resume token;
- * after a server restart, tokens issued before the restart are honoured for
- * `resumeAfterBootMs`. See docs/signaling.md.
+ * after a server restart, tokens issued by the run that just ended are honoured for
+ * `resumeAfterBootMs`. A resume token works once: each resume issues a new resume token
+ * and a new signal token (./resume-token.ts). See docs/signaling.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox, ownedMailbox } from './mailbox.js';
-import { signResume, verifyResume } from './resume-token.js';
+import { RESUME_TOKEN_TTL_MS, issueResume, resumeNonce, verifyResume } from './resume-token.js';
 import type { Signaling } from './signaling.js';
 import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
@@ -26,9 +27,13 @@ export interface Connection {
 /** A joined participant as the hub keeps it. `events` is what its current transport reads. */
 export interface Member {
   readonly participant: ParticipantView;
-  readonly token: string;
+  /** The signal token; replaced on each resume (the old one stops working). */
+  token: string;
   readonly roomId: string;
-  readonly resumeToken: string;
+  /** The one resume token that brings this participant back; replaced on each resume. */
+  resumeToken: string;
+  /** The nonce inside resumeToken: a resume presenting any other one is not this participant's. */
+  resumeNonce: string;
   events: Mailbox<RoomEvent>;
   connection: Connection;
   /** Set while the participant's connection is lost and it may still resume. */
@@ -44,6 +49,10 @@ export interface HubOptions {
   resumeGraceMs?: number;
   /** After start, how long tokens issued before it are honoured for participants it never saw. */
   resumeAfterBootMs?: number;
+  /** When the run before this one started (null: unknown): older tokens are never re-admitted. */
+  previousBootAt?: number | null;
+  /** How long a resume token is good for after it was issued. */
+  resumeTokenTtlMs?: number;
   /** Told when a member leaves, e.g. to close a slow consumer's socket. */
   onLeave?: (member: Member, reason: LeaveReason) => void;
   now?: () => number;
@@ -57,6 +66,8 @@ export class SignalingHub implements Signaling {
   readonly #options: HubOptions;
   readonly #now: () => number;
   readonly #bootedAt: number;
+  /** Participants re-admitted after the restart: their pre-restart tokens are spent. */
+  readonly #readmitted = new Set<string>();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -75,19 +86,21 @@ export class SignalingHub implements Signaling {
   }
 
   /**
-   * Comes back as the participant a resume token names: reattaches it if the hub still
-   * has it (its old connection, if any, is ended without a leave), re-admits it if this
-   * process started after the token was issued and recently; otherwise joins afresh.
-   * Welcome says which (`resumed`).
+   * Comes back as the participant a resume token names, if the token is that
+   * participant's latest, unexpired one: reattaches it if the hub still has it (its old
+   * connection, if any, is ended without a leave), re-admits it if this process started
+   * recently and the token was issued by the run before; otherwise joins afresh. Either
+   * way the token is spent. Welcome says which (`resumed`).
    */
   resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Member {
-    const claims = verifyResume(this.#options.secret, resumeToken);
+    const now = this.#now();
+    const claims = verifyResume(this.#options.secret, resumeToken, now);
     if (claims && claims.r === room.id) {
       const existing = this.#rooms.get(room.id)?.get(claims.p);
-      if (existing) return this.#reattach(existing, room, connection);
-      const sinceBoot = this.#now() - this.#bootedAt;
-      if (claims.i < this.#bootedAt && sinceBoot <= (this.#options.resumeAfterBootMs ?? 60_000)) {
+      if (existing?.resumeNonce === claims.t) return this.#reattach(existing, room, connection);
+      if (!existing && this.#inRestartWindow(claims.i, now) && !this.#readmitted.has(claims.p)) {
         this.#checkRoom(room);
+        this.#readmitted.add(claims.p);
         return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) }, connection, true);
       }
     }
@@ -151,6 +164,17 @@ export class SignalingHub implements Signaling {
     return { rooms: this.#rooms.size, participants: this.#byToken.size, away };
   }
 
+  /** A token issued by the previous run, presented shortly after this one started. */
+  #inRestartWindow(issuedAt: number, now: number): boolean {
+    const window = this.#options.resumeAfterBootMs ?? 60_000;
+    if (now - this.#bootedAt > window) {
+      this.#readmitted.clear(); // nothing from before the boot is honoured any more
+      return false;
+    }
+    const previous = this.#options.previousBootAt;
+    return issuedAt < this.#bootedAt && (previous == null || issuedAt >= previous);
+  }
+
   #checkRoom(room: RoomView): void {
     const size = this.#rooms.get(room.id)?.size ?? 0;
     if (size >= this.#options.maxParticipants) throw roomFull(this.#options.maxParticipants);
@@ -160,19 +184,15 @@ export class SignalingHub implements Signaling {
     const members = this.#rooms.get(room.id) ?? new Map<string, Member>();
     const member: Member = {
       participant,
-      token: randomBytes(32).toString('base64url'),
+      token: '',
       roomId: room.id,
-      resumeToken: signResume(this.#options.secret, {
-        p: participant.id,
-        r: room.id,
-        n: participant.displayName,
-        j: participant.joinedAt.getTime(),
-        i: this.#now(),
-      }),
+      resumeToken: '',
+      resumeNonce: '',
       events: undefined as unknown as Mailbox<RoomEvent>,
       connection,
       awayTimer: null,
     };
+    this.#issueTokens(member);
     member.events = this.#mailbox(member);
     for (const other of members.values()) {
       other.events.push({ __typename: 'ParticipantJoined', participant });
@@ -192,9 +212,27 @@ export class SignalingHub implements Signaling {
     member.connection = connection;
     member.events = this.#mailbox(member);
     old.close(); // a still-open old connection ends; no leave is announced
+    this.#byToken.delete(member.token);
+    this.#issueTokens(member);
+    this.#byToken.set(member.token, member);
     member.events.push(this.#welcome(member, room, true));
     for (const event of held) member.events.push(event);
     return member;
+  }
+
+  /** New signal and resume tokens: whoever holds the old ones can no longer act as the member. */
+  #issueTokens(member: Member): void {
+    const now = this.#now();
+    member.token = randomBytes(32).toString('base64url');
+    member.resumeNonce = resumeNonce();
+    member.resumeToken = issueResume(
+      this.#options.secret,
+      member.participant,
+      member.roomId,
+      now,
+      member.resumeNonce,
+      this.#options.resumeTokenTtlMs ?? RESUME_TOKEN_TTL_MS,
+    );
   }
 
   #welcome(member: Member, room: RoomView, resumed: boolean): RoomEvent {
