@@ -17,7 +17,7 @@ import { RoomRepository } from '../rooms/room-repository.js';
 import { recordBoot, serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
-import { maxSelections } from './limits.js';
+import { maxSelections, querySizeProblem } from './limits.js';
 import { startHeartbeat } from './heartbeat.js';
 import { guardSocket } from './ws-guard.js';
 import { sameOriginUpgrade } from '../http/security.js';
@@ -125,6 +125,12 @@ export default fp(
           rooms: () => new RoomRepository(app.orm.em.fork()),
         }),
       },
+    });
+
+    // Before parsing: a huge document costs the parser even if it is refused afterwards.
+    app.graphql.addHook('preParsing', async (_schema, source) => {
+      const problem = querySizeProblem(source);
+      if (problem) throw new mercurius.ErrorWithProps(problem.message, problem.extensions, 400);
     });
 
     app.addHook('onClose', async () => heartbeat.stop());
