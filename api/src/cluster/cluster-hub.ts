@@ -24,7 +24,7 @@ import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
 import { issueResume, resumeNonce, verifyResume } from '../signaling/resume-token.js';
 import type { Signaling } from '../signaling/signaling.js';
-import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
+import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
 import { Keys } from './keys.js';
 import { Liveness } from './liveness.js';
@@ -45,6 +45,8 @@ export interface ClusterHubOptions {
   /** How long a resume token is good for after it was issued. */
   resumeTokenTtlMs?: number;
   mailboxCapacity?: number;
+  /** What a participant's queued events may weigh (eventBytes) before it is cut off. */
+  mailboxBytes?: number;
   onLeave?: (member: Member, reason: LeaveReason) => void;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -365,6 +367,7 @@ export class ClusterHub implements Signaling {
       this.#o.mailboxCapacity ?? Limits.mailboxCapacity,
       () => this.leave(member, 'overflow'),
       () => this.#detached(member),
+      { maxBytes: this.#o.mailboxBytes ?? Limits.mailboxBytes, weigh: eventBytes },
     );
   }
 

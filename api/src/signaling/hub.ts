@@ -16,7 +16,7 @@ import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, 
 import { Mailbox, ownedMailbox } from './mailbox.js';
 import { RESUME_TOKEN_TTL_MS, issueResume, resumeNonce, verifyResume } from './resume-token.js';
 import type { Signaling } from './signaling.js';
-import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
+import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
 export interface Connection {
@@ -45,6 +45,8 @@ export interface HubOptions {
   /** Signs resume tokens; the same across restarts and instances. */
   secret: Buffer;
   mailboxCapacity?: number;
+  /** What a participant's queued events may weigh (eventBytes) before it is cut off. */
+  mailboxBytes?: number;
   /** How long a participant whose connection was lost stays in the call. 0: leaves at once. */
   resumeGraceMs?: number;
   /** After start, how long tokens issued before it are honoured for participants it never saw. */
@@ -246,6 +248,7 @@ export class SignalingHub implements Signaling {
       this.#options.mailboxCapacity ?? Limits.mailboxCapacity,
       () => this.leave(member, 'overflow'),
       () => this.#detached(member),
+      { maxBytes: this.#options.mailboxBytes ?? Limits.mailboxBytes, weigh: eventBytes },
     );
   }
 
