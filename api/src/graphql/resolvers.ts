@@ -26,7 +26,11 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
   return {
     DateTime,
     Query: {
-      room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
+      // Rooms are immutable: a known one is answered from memory, as joins are.
+      room: (_root, { slug }, ctx) => {
+        budgets.spend('room', clientAddress(ctx));
+        return findRoom(ctx.rooms(), slug, known);
+      },
       iceServers: (_root, _args, ctx) => {
         const url = stunUrl(app.config, app.stun.port, ctx.reply?.request?.headers.host);
         const servers: { urls: string[]; username?: string; credential?: string }[] = url ? [{ urls: [url] }] : [];
@@ -41,10 +45,12 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
         budgets.spend('createRoom', clientAddress(ctx));
         return createRoom(ctx.rooms(), input, known);
       },
-      sendSignal: async (_root, { input }) => {
-        budgets.spend('sendSignal', input.token);
+      sendSignal: async (_root, { input }, ctx) => {
+        // Made-up tokens are charged to the address: a token is a participant's budget only once it proved real.
+        budgets.spendSignal(input.token, clientAddress(ctx));
         // In cluster mode send() issues its Redis script before its first await: order holds.
         await hub.send(input.token, input.to, input.kind, input.payload);
+        budgets.proven(input.token);
         return true;
       },
     },
