@@ -22,12 +22,14 @@ import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from '../signaling/hub.js';
 import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
-import { issueResume, resumeNonce, verifyResume } from '../signaling/resume-token.js';
+import { issueResume, resumeNonce, verifyResume, type ResumeClaims } from '../signaling/resume-token.js';
 import type { Signaling } from '../signaling/signaling.js';
 import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
 import { Keys } from './keys.js';
 import { Liveness } from './liveness.js';
+import { Reconciler, retryLeave } from './reconcile.js';
+import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import type { RedisLinks } from './redis.js';
 import { fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
 
@@ -69,6 +71,7 @@ export class ClusterHub implements Signaling {
   readonly #keys: Keys;
   readonly #directory: Directory;
   readonly #liveness: Liveness;
+  readonly #reconciler: Reconciler;
   readonly #participantPrefix: string;
   readonly #instanceChannel: string;
 
@@ -85,6 +88,28 @@ export class ClusterHub implements Signaling {
       log: options.log,
       onPresumedDead: () => this.#endAll('shutdown'),
     });
+    this.#reconciler = new Reconciler({
+      redis: options.redis.command,
+      keys: this.#keys,
+      node: options.node,
+      log: options.log,
+      holds: (id) => this.#streams.has(id),
+      held: () => {
+        const byRoom = new Map<string, Set<string>>();
+        for (const [id, s] of this.#streams) {
+          if (s.member && s.ready) byRoom.set(s.member.roomId, (byRoom.get(s.member.roomId) ?? new Set()).add(id));
+        }
+        return byRoom;
+      },
+      remove: (roomId, m) => this.#directory.leave(roomId, viewOf(m)),
+      drop: (id) => {
+        const stream = this.#streams.get(id);
+        const member = stream?.ready ? stream.member : null;
+        if (!stream || !member) return;
+        this.#forget(stream);
+        this.#o.onLeave?.(member, 'shutdown'); // its socket closes with "come back"
+      },
+    });
   }
 
   get node(): string {
@@ -96,12 +121,18 @@ export class ClusterHub implements Signaling {
     this.#o.redis.subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     await this.#o.redis.subscriber.subscribe(this.#instanceChannel);
     await this.#liveness.start();
+    this.#reconciler.start();
     void this.#liveness.sweep();
+  }
+
+  /** Runs one reconcile pass now (tests); it also runs every RECONCILE_MS. */
+  reconcile(): Promise<{ removed: number; dropped: number }> {
+    return this.#reconciler.run();
   }
 
   async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const name = normalizeDisplayName(displayName);
-    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, null);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, null).catch(unavailable);
     return member!;
   }
 
@@ -114,37 +145,45 @@ export class ClusterHub implements Signaling {
   async resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const claims = verifyResume(this.#o.secret, resumeToken, Date.now());
     if (claims && claims.r === room.id) {
-      const local = this.#streams.get(claims.p);
-      if (local?.member && local.ready && local.member.roomId === room.id) {
-        if (local.member.resumeNonce === claims.t) {
-          const back = await this.#reattach(local.member, room, connection, claims.t);
-          if (back) return back;
-        }
-      } else if (!local) {
-        const moved = await this.#takeOver(room, claims.p, connection, claims.t);
-        if (moved) return moved;
-        const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
-        const back = await this.#admit(room, view, connection, claims.t);
-        if (back) return back;
-      }
+      return this.#resume(room, claims, displayName, connection).catch(unavailable);
     }
     return this.join(room, displayName ?? claims?.n, connection);
+  }
+
+  async #resume(room: RoomView, claims: ResumeClaims, displayName: string | null | undefined, connection: Connection): Promise<Member> {
+    const local = this.#streams.get(claims.p);
+    if (local?.member && local.ready && local.member.roomId === room.id) {
+      if (local.member.resumeNonce === claims.t) {
+        const back = await this.#reattach(local.member, room, connection, claims.t);
+        if (back) return back;
+      }
+    } else if (!local) {
+      const moved = await this.#takeOver(room, claims.p, connection, claims.t);
+      if (moved) return moved;
+      const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
+      const back = await this.#admit(room, view, connection, claims.t);
+      if (back) return back;
+    }
+    return this.join(room, displayName ?? claims.n, connection);
   }
 
   leave(member: Member, reason: LeaveReason = 'ended'): void {
     const stream = this.#streams.get(member.participant.id);
     if (stream?.member !== member) return;
     this.#forget(stream);
-    this.#directory
-      .leave(member.roomId, member.participant)
-      .catch((err: unknown) => this.#o.log.error({ err, participant: member.participant.id }, 'cluster leave failed'));
+    // Retried through a Redis blip; if it still cannot get through, the reconciler removes the ghost later.
+    void retryLeave(
+      () => this.#directory.leave(member.roomId, member.participant),
+      (err, last) =>
+        this.#o.log[last ? 'error' : 'warn']({ err, participant: member.participant.id }, last ? 'cluster leave failed; reconcile will remove it' : 'cluster leave failed; retrying'),
+    );
     this.#o.onLeave?.(member, reason);
   }
 
   /** One script: checks the token and the recipient in Redis, then publishes. Issued synchronously, so order holds. */
   async send(token: string, to: string, kind: SignalKind, payload: string): Promise<void> {
     const problem = payloadProblem(payload);
-    const verdict = await this.#directory.send(token, to, problem?.code ?? null, kind, payload);
+    const verdict = await this.#directory.send(token, to, problem?.code ?? null, kind, payload).catch(unavailable);
     if (verdict === 'OK') return;
     if (verdict === 'UNAUTHENTICATED') throw unauthenticated();
     if (problem) throw problem;
@@ -154,7 +193,7 @@ export class ClusterHub implements Signaling {
 
   /** Everyone in the room's call on every instance, in join order. */
   roster(roomId: string): Promise<ParticipantView[]> {
-    return this.#directory.roster(roomId);
+    return this.#directory.roster(roomId).catch(unavailable);
   }
 
   /** The members this instance holds in the room (roster() has everyone). */
@@ -164,6 +203,7 @@ export class ClusterHub implements Signaling {
 
   /** Shutdown: ends local streams without leaves (clients resume elsewhere), stops beating, disconnects. */
   async closeAll(): Promise<void> {
+    this.#reconciler.stop();
     this.#endAll(null);
     await this.#liveness.stop();
     await this.#o.redis.close();
@@ -382,4 +422,15 @@ export class ClusterHub implements Signaling {
     member.awayTimer = setTimeout(() => this.leave(member, 'ended'), grace);
     member.awayTimer.unref?.();
   }
+}
+
+/** A Redis failure becomes SIGNALING_UNAVAILABLE (the client may retry: nothing was done); the cause stays in `cause`. */
+function unavailable(err: unknown): never {
+  if (err instanceof ParleyError) throw err;
+  throw new ParleyError(
+    ErrorCode.SIGNALING_UNAVAILABLE,
+    'Calls cannot be reached right now (the server lost its link to Redis). Try again in a moment.',
+    undefined,
+    { cause: err },
+  );
 }
