@@ -73,6 +73,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
           const connection = { lost: () => (socket ? app.lostSockets.has(socket) : false) };
           const member = await (resume ? hub.resume(room, resume, displayName, connection) : hub.join(room, displayName, connection));
           if (socket) app.signalingSockets.set(member, socket);
+          budgets.proven(member.token); // its first burst of candidates is its own budget, not the address's
           // A cluster join awaits Redis: a socket that closed meanwhile ends the join (no ghost).
           if (socket && socket.readyState !== socket.OPEN) hub.leave(member);
           return member.events;
