@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import configPlugin from './http/config-plugin.js';
 import databasePlugin from './db/plugin.js';
+import chatPlugin from './chat/plugin.js';
 import stunPlugin from './stun/plugin.js';
 import graphqlPlugin from './graphql/plugin.js';
 import graphiqlPlugin from './http/graphiql.js';
@@ -31,6 +32,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(configPlugin, { config });
   await app.register(securityPlugin);
   await app.register(databasePlugin);
+  await app.register(chatPlugin);
   await app.register(stunPlugin);
   await app.register(graphqlPlugin);
   await app.register(graphiqlPlugin);

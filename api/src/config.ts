@@ -58,6 +58,8 @@ export interface RateLimits {
   roomPerMinute?: number;
   /** sendSignal with an unknown token, per second per client address (default 5, burst 10 seconds' worth). */
   unknownTokensPerSecond?: number;
+  /** sendChatMessage per minute per participant (a minute's worth may come at once); default 30. */
+  chatPerMinute?: number;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       joinPerMinute: int(env, 'RATE_LIMIT_JOIN', 120, 1, 1_000_000),
       signalsPerSecond: int(env, 'RATE_LIMIT_SIGNALS', 200, 1, 1_000_000),
       roomPerMinute: int(env, 'RATE_LIMIT_ROOM', 600, 1, 1_000_000),
+      chatPerMinute: int(env, 'RATE_LIMIT_CHAT', 30, 1, 1_000_000),
     },
     redisUrl,
     redisPrefix: str(env, 'REDIS_PREFIX') ?? 'parley:',

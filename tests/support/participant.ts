@@ -10,28 +10,68 @@ export const JOIN = /* GraphQL */ `
   subscription Join($slug: String!, $displayName: String, $resume: String) {
     joinRoom(slug: $slug, displayName: $displayName, resume: $resume) {
       __typename
-      ... on Welcome { token resumeToken resumed me { id displayName joinedAt } room { id slug title participants { id displayName } } }
+      ... on Welcome {
+        token resumeToken resumed
+        me { id displayName joinedAt media { audio video screen screenStreamId } }
+        room { id slug title participants { id displayName media { audio video screen screenStreamId } } }
+      }
       ... on ParticipantJoined { participant { id displayName } }
       ... on ParticipantLeft { participant { id displayName } }
+      ... on ParticipantUpdated { participant { id displayName media { audio video screen screenStreamId } } }
       ... on Signal { from kind payload }
+      ... on ChatMessage { id seq fromId fromName text sentAt }
+      ... on Welcome { chat { id seq fromId fromName text sentAt } }
     }
   }
 `;
+export const CHAT = /* GraphQL */ `
+  mutation Chat($input: ChatMessageInput!) { sendChatMessage(input: $input) { id seq fromId fromName text sentAt } }
+`;
+
+/** A chat message as clients see it. */
+export interface ChatData {
+  id: string;
+  seq: number;
+  fromId: string;
+  fromName: string;
+  text: string;
+  sentAt: string;
+}
 export const SEND = /* GraphQL */ `
   mutation Send($input: SignalInput!) { sendSignal(input: $input) }
 `;
 
+export const SET_MEDIA = /* GraphQL */ `
+  mutation SetMedia($input: MediaStateInput!) { setMediaState(input: $input) { id displayName media { audio video screen screenStreamId } } }
+`;
+
+export interface MediaData {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  screenStreamId: string | null;
+}
+
 export interface RoomEventData {
-  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'Signal';
+  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated' | 'Signal' | 'ChatMessage';
   token?: string;
   resumeToken?: string;
   resumed?: boolean;
-  me?: { id: string; displayName: string; joinedAt: string };
-  room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string }[] };
-  participant?: { id: string; displayName: string };
+  me?: { id: string; displayName: string; joinedAt: string; media: MediaData };
+  room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string; media: MediaData }[] };
+  participant?: { id: string; displayName: string; media?: MediaData };
   from?: string;
   kind?: string;
   payload?: string;
+  /** Welcome: the room's recent chat. */
+  chat?: ChatData[];
+  /** ChatMessage events carry these. */
+  id?: string;
+  seq?: number;
+  fromId?: string;
+  fromName?: string;
+  text?: string;
+  sentAt?: string;
 }
 
 export interface GraphQLErrorData {
@@ -169,6 +209,31 @@ export class Participant {
     });
   }
 
+  /** sendChatMessage over this participant's socket: the stored message, or the errors. */
+  async chat(text: string, token = this.token): Promise<{ message?: ChatData; errors?: GraphQLErrorData[] }> {
+    return new Promise((resolve) => {
+      let done = false;
+      this.#client.subscribe<{ sendChatMessage: ChatData }>(
+        { query: CHAT, variables: { input: { token, text } } },
+        {
+          next: (r) => {
+            done = true;
+            resolve(r.errors ? { errors: r.errors as GraphQLErrorData[] } : { message: r.data!.sendChatMessage });
+          },
+          error: (err) => resolve({ errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: String(err) }] }),
+          complete: () => {
+            if (!done) resolve({ errors: [{ message: 'completed without a result' }] });
+          },
+        },
+      );
+    });
+  }
+
+  /** The ChatMessage events that arrived so far (read or not), in arrival order. */
+  chatSeen(): RoomEventData[] {
+    return this.events.filter((e) => e.__typename === 'ChatMessage');
+  }
+
   /** Ends the subscription politely (graphql-ws complete). */
   leave(): void {
     this.#unsubscribe();
@@ -185,6 +250,19 @@ export class Participant {
     this.#unsubscribe();
     void this.#client.dispose();
   }
+}
+
+/** setMediaState over HTTP POST (any instance), as the web client does. */
+export async function setMediaOverHttp(
+  url: string,
+  input: { token: string } & Partial<MediaData>,
+): Promise<{ data?: { setMediaState: { id: string; displayName: string; media: MediaData } }; errors?: GraphQLErrorData[] }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SET_MEDIA, variables: { input } }),
+  });
+  return (await res.json()) as { data?: { setMediaState: { id: string; displayName: string; media: MediaData } }; errors?: GraphQLErrorData[] };
 }
 
 /** sendSignal over HTTP POST, as a script would. */

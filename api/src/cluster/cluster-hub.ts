@@ -22,8 +22,10 @@ import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from '../signaling/hub.js';
 import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
+import { DEFAULT_MEDIA, mediaPatchProblem, type MediaPatch } from '../signaling/media.js';
 import { issueResume, resumeNonce, verifyResume, type ResumeClaims } from '../signaling/resume-token.js';
-import type { Signaling } from '../signaling/signaling.js';
+import type { ChatMessageView } from '../chat/model.js';
+import type { ChatSender, Signaling } from '../signaling/signaling.js';
 import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
 import { Keys } from './keys.js';
@@ -31,7 +33,7 @@ import { Liveness } from './liveness.js';
 import { Reconciler, retryLeave } from './reconcile.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import type { RedisLinks } from './redis.js';
-import { fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
+import { eventMessage, fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
 
 /** How long a new instance waits for a live old one to hand over a moving participant's events. */
 export const HANDOFF_TIMEOUT_MS = 2_000;
@@ -132,7 +134,7 @@ export class ClusterHub implements Signaling {
 
   async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const name = normalizeDisplayName(displayName);
-    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, null).catch(unavailable);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(), media: DEFAULT_MEDIA }, connection, null).catch(unavailable);
     return member!;
   }
 
@@ -160,7 +162,7 @@ export class ClusterHub implements Signaling {
     } else if (!local) {
       const moved = await this.#takeOver(room, claims.p, connection, claims.t);
       if (moved) return moved;
-      const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
+      const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA };
       const back = await this.#admit(room, view, connection, claims.t);
       if (back) return back;
     }
@@ -189,6 +191,33 @@ export class ClusterHub implements Signaling {
     if (problem) throw problem;
     if (verdict === 'SELF') throw signalSelf();
     throw notInRoom();
+  }
+
+  /** One script: checks the token, merges and stores the state, tells the rest of the room. */
+  async setMediaState(token: string, patch: MediaPatch): Promise<ParticipantView> {
+    const problem = mediaPatchProblem(patch);
+    if (problem) throw problem;
+    const view = await this.#directory.setMedia(token, patch);
+    if (!view) throw unauthenticated();
+    const local = this.#streams.get(view.id)?.member;
+    if (local) local.participant.media = view.media;
+    return view;
+  }
+
+  /** Chat: the token's owner and room from Redis, or UNAUTHENTICATED. */
+  async chatSender(token: string): Promise<ChatSender> {
+    const sender = await this.#directory.chatSender(token);
+    if (!sender) throw unauthenticated();
+    return sender;
+  }
+
+  /**
+   * Chat: one publish to every member's channel, wherever they are. Callers await it
+   * while holding the room's row lock (chat/chat-repository.ts), so publishes, and hence
+   * deliveries, follow the room's message order.
+   */
+  deliverChat(roomId: string, message: ChatMessageView): Promise<void> {
+    return this.#directory.broadcast(roomId, eventMessage({ __typename: 'ChatMessage', ...message }));
   }
 
   /** Everyone in the room's call on every instance, in join order. */
@@ -394,6 +423,9 @@ export class ClusterHub implements Signaling {
   }
 
   #welcome(member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean): RoomEvent {
+    // Redis holds the media state (any instance may have set it): me as the roster has it.
+    const me = room.participants.find((p) => p.id === member.participant.id);
+    if (me) member.participant.media = me.media;
     return { __typename: 'Welcome', me: member.participant, token: member.token, resumeToken: member.resumeToken, resumed, room };
   }
 

@@ -1,14 +1,23 @@
 /**
- * Limits on query documents beside mercurius's depth limit: their size before parsing
- * (querySizeProblem), and their cost after it (maxSelections).
+ * Cost limits on GraphQL documents, shared by both transports (mercurius over HTTP,
+ * graphql-ws on the socket, see prepared.ts):
+ *  - the number of field selections in an operation (aliases make a shallow query wide);
+ *    GraphiQL's introspection query has about 100, our own operations a few dozen;
+ *  - the nesting depth, counted as mercurius's `queryDepth` counts it (fields and inline
+ *    fragments add a level, fragment spreads do not);
+ *  - the document's length and token count, checked before anything is built from it.
  */
-import { GraphQLError, Lexer, Source, TokenKind, type ValidationContext, type ASTVisitor } from 'graphql';
+import { GraphQLError, Kind, Lexer, Source, TokenKind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 
-/**
- * A validation rule: the number of field selections in an operation (aliases make a
- * shallow query wide). GraphiQL's introspection query has about 100; our own operations
- * a few dozen.
- */
+/** Selections per operation; GraphiQL's introspection query has about 100. */
+export const MAX_SELECTIONS = 500;
+/** Nesting depth: deep enough for GraphiQL's introspection query (13), shallow enough to stop abuse. */
+export const MAX_DEPTH = 16;
+/** Characters of query text; large values belong in variables. */
+export const MAX_DOCUMENT_CHARS = 64 * 1024;
+/** Lexical tokens the parser reads before giving up (graphql-js `maxTokens`). */
+export const MAX_DOCUMENT_TOKENS = 10_000;
+
 export function maxSelections(limit: number) {
   return (context: ValidationContext): ASTVisitor => {
     let count = 0;
@@ -29,36 +38,84 @@ export function maxSelections(limit: number) {
   };
 }
 
-/**
- * The size of a query document, capped before it is parsed: its length in characters
- * and its number of lexical tokens. GraphiQL's introspection query has about 1,700
- * characters and 400 tokens; Parley's own operations a few hundred characters. Shared by
- * every transport (HTTP here, through a mercurius preParsing hook; the WebSocket
- * transport applies the same function to each subscribe message).
- */
-export const QuerySizeLimits = {
-  maxLength: 16 * 1024,
-  maxTokens: 2_000,
-} as const;
+/** A validation rule refusing operations nested deeper than `limit`. */
+export function maxDepth(limit: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, number>();
+    const visiting = new Set<string>();
+    const depthOf = (set: SelectionSetNode | undefined, level: number): number => {
+      if (!set || level > limit) return level;
+      let deepest = level;
+      for (const selection of set.selections) {
+        let depth: number;
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          depth = level + fragmentDepth(context.getFragment(selection.name.value));
+        } else {
+          depth = depthOf(selection.selectionSet, level + 1);
+        }
+        if (depth > deepest) deepest = depth;
+        if (deepest > limit) break;
+      }
+      return deepest;
+    };
+    const fragmentDepth = (fragment: FragmentDefinitionNode | null | undefined): number => {
+      if (!fragment) return 0;
+      const name = fragment.name.value;
+      const known = fragments.get(name);
+      if (known !== undefined) return known;
+      // A cycle is its own validation error (NoFragmentCycles); count it as too deep.
+      if (visiting.has(name)) return Infinity;
+      visiting.add(name);
+      const depth = depthOf(fragment.selectionSet, 0);
+      visiting.delete(name);
+      fragments.set(name, depth);
+      return depth;
+    };
+    return {
+      OperationDefinition(operation) {
+        const depth = depthOf(operation.selectionSet, 0);
+        if (depth > limit) {
+          context.reportError(
+            new GraphQLError(`The query is nested deeper than ${limit} levels; ask for less at once.`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX' },
+            }),
+          );
+        }
+        return false;
+      },
+    };
+  };
+}
 
-/** A QUERY_TOO_LARGE error for a document over the limits, or null. Lexes only what it must. */
-export function querySizeProblem(source: string, limits: { maxLength: number; maxTokens: number } = QuerySizeLimits): GraphQLError | null {
-  if (source.length > limits.maxLength) {
-    return tooLarge(`The query is ${source.length} characters long; at most ${limits.maxLength} are accepted.`);
-  }
-  // Every token is at least one character: a short document cannot have too many.
-  if (source.length <= limits.maxTokens) return null;
-  const lexer = new Lexer(new Source(source));
+/** Why a query text is refused before parsing, or null when its length is fine. */
+export function documentTooLarge(query: string): GraphQLError | null {
+  if (query.length <= MAX_DOCUMENT_CHARS) return null;
+  return new GraphQLError(
+    `The query is longer than ${MAX_DOCUMENT_CHARS} characters; pass large values as variables.`,
+    { extensions: { code: 'QUERY_TOO_LARGE' } },
+  );
+}
+
+/**
+ * Both caps before parsing, for a transport that hands the text to a parser it does not
+ * control (mercurius over HTTP, through a preParsing hook): the length, then the tokens,
+ * lexed only when the text is long enough to hold too many (every token is at least one
+ * character). The socket transport gets the token cap from `parse`'s `maxTokens`.
+ */
+export function documentSizeProblem(query: string): GraphQLError | null {
+  const long = documentTooLarge(query);
+  if (long || query.length <= MAX_DOCUMENT_TOKENS) return long;
+  const lexer = new Lexer(new Source(query));
   try {
     for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) {
-      if (++count > limits.maxTokens) return tooLarge(`The query has more than ${limits.maxTokens} tokens; send a smaller one.`);
+      if (++count > MAX_DOCUMENT_TOKENS) {
+        return new GraphQLError(`The query has more than ${MAX_DOCUMENT_TOKENS} tokens; send a smaller one.`, {
+          extensions: { code: 'QUERY_TOO_LARGE' },
+        });
+      }
     }
   } catch {
     return null; // a syntax error: the parser reports it with its position
   }
   return null;
-}
-
-function tooLarge(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_LARGE' } });
 }

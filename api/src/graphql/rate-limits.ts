@@ -2,8 +2,9 @@
  * Request budgets, sized so a real call never meets them: createRoom, joinRoom and
  * Query.room per client address (a minute's budget may be spent at once), sendSignal per
  * participant (a 10-second burst covers the ICE candidates of a full mesh renegotiating
- * at once). A sendSignal token counts as the participant's only once a signal with it
- * went through; until then it is charged to the client address ('unknownToken'), so a
+ * at once), sendChatMessage per participant. A sendSignal token counts as the
+ * participant's only once it proved real (its member joined here, or a signal with it
+ * went through); until then it is charged to the client address ('unknownToken'), so a
  * flood of made-up tokens meets a budget before it reaches the hub.
  * Over budget: RATE_LIMITED with `retryAfterMs`. Called by the resolvers.
  *
@@ -15,7 +16,7 @@ import type { RateLimits } from '../config.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { RateLimiter } from '../shared/rate-limit.js';
 
-export type Budget = 'createRoom' | 'joinRoom' | 'room' | 'sendSignal' | 'unknownToken';
+export type Budget = 'createRoom' | 'joinRoom' | 'room' | 'sendSignal' | 'unknownToken' | 'sendChatMessage';
 
 export class RequestBudgets {
   readonly #limiters: Record<Budget, { limiter: RateLimiter; retryAfterMs: number }>;
@@ -32,6 +33,7 @@ export class RequestBudgets {
     });
     this.#limiters = {
       createRoom: perMinute(limits.createRoomPerMinute),
+      sendChatMessage: perMinute(limits.chatPerMinute ?? 30),
       joinRoom: perMinute(limits.joinPerMinute),
       room: perMinute(limits.roomPerMinute ?? 600),
       sendSignal: perSecond(limits.signalsPerSecond),

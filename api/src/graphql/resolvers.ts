@@ -4,13 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Resolvers } from './generated/resolvers.js';
-import { DateTime } from './scalars.js';
+import { DateTime, JSONScalar, readableJson } from './scalars.js';
 import { KnownRooms, createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
 import type { ParticipantView, RoomEvent } from '../signaling/types.js';
 import { turnIceServer } from '../turn/credentials.js';
 import { RequestBudgets } from './rate-limits.js';
+import { ChatRepository } from '../chat/chat-repository.js';
+import { ChatService } from '../chat/chat-service.js';
 import type { MercuriusContext } from 'mercurius';
 
 /** The client's address: the HTTP request's, or the WebSocket upgrade request's. */
@@ -23,8 +25,15 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
   const { hub } = app;
   const budgets = new RequestBudgets(app.config.rateLimits);
   const known = new KnownRooms();
+  const chat = new ChatService({
+    repository: new ChatRepository(app.orm),
+    hub,
+    spend: (participantId) => budgets.spend('sendChatMessage', participantId),
+    log: app.log,
+  });
   return {
     DateTime,
+    JSON: JSONScalar,
     Query: {
       // Rooms are immutable: a known one is answered from memory, as joins are.
       room: (_root, { slug }, ctx) => {
@@ -53,10 +62,24 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
         budgets.proven(input.token);
         return true;
       },
+      // Media state: budgeted with the participant's signals (a toggle is as cheap as a candidate).
+      setMediaState: async (_root, { input }) => {
+        budgets.spend('sendSignal', input.token);
+        const { token, ...patch } = input;
+        return hub.setMediaState(token, patch);
+      },
+      sendChatMessage: (_root, { input }) => chat.send(input.token, input.text),
     },
     Room: {
       // A Welcome carries the roster as of the join (cluster mode); otherwise ask the hub.
       participants: (room) => (room as { participants?: ParticipantView[] }).participants ?? hub.roster(room.id),
+    },
+    Signal: {
+      // For reading (GraphiQL): clients that relay keep using payload, byte for byte.
+      payloadJSON: (signal) => readableJson(signal.payload),
+    },
+    Welcome: {
+      chat: (welcome) => (welcome as { chat?: unknown[] }).chat ?? [],
     },
     RoomEvent: {
       __resolveType: (event) => (event as RoomEvent).__typename,
@@ -76,6 +99,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
           budgets.proven(member.token); // its first burst of candidates is its own budget, not the address's
           // A cluster join awaits Redis: a socket that closed meanwhile ends the join (no ghost).
           if (socket && socket.readyState !== socket.OPEN) hub.leave(member);
+          await chat.attachHistory(member);
           return member.events;
         },
         resolve: (event: RoomEvent) => event,

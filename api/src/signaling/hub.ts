@@ -14,8 +14,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox, ownedMailbox } from './mailbox.js';
+import { DEFAULT_MEDIA, mediaPatchProblem, mergeMedia, type MediaPatch } from './media.js';
 import { RESUME_TOKEN_TTL_MS, issueResume, resumeNonce, verifyResume } from './resume-token.js';
-import type { Signaling } from './signaling.js';
+import type { ChatMessageView } from '../chat/model.js';
+import type { ChatSender, Signaling } from './signaling.js';
 import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
@@ -84,7 +86,7 @@ export class SignalingHub implements Signaling {
   join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Member {
     const name = normalizeDisplayName(displayName);
     this.#checkRoom(room);
-    return this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(this.#now()) }, connection);
+    return this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(this.#now()), media: DEFAULT_MEDIA }, connection);
   }
 
   /**
@@ -103,7 +105,7 @@ export class SignalingHub implements Signaling {
       if (!existing && this.#inRestartWindow(claims.i, now) && !this.#readmitted.has(claims.p)) {
         this.#checkRoom(room);
         this.#readmitted.add(claims.p);
-        return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) }, connection, true);
+        return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA }, connection, true);
       }
     }
     return this.join(room, displayName ?? claims?.n, connection);
@@ -138,6 +140,33 @@ export class SignalingHub implements Signaling {
     const recipient = this.#rooms.get(sender.roomId)?.get(to);
     if (!recipient) throw notInRoom();
     recipient.events.push({ __typename: 'Signal', from: sender.participant.id, kind, payload });
+  }
+
+  /** Sets the token owner's media state and announces it to the rest of the room. */
+  setMediaState(token: string, patch: MediaPatch): ParticipantView {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    const problem = mediaPatchProblem(patch);
+    if (problem) throw problem;
+    member.participant.media = mergeMedia(member.participant.media, patch);
+    // A snapshot: a later change must not rewrite what this event announced.
+    const participant = { ...member.participant };
+    for (const other of this.#rooms.get(member.roomId)?.values() ?? []) {
+      if (other !== member) other.events.push({ __typename: 'ParticipantUpdated', participant });
+    }
+    return participant;
+  }
+
+  /** Chat: the token's owner and room, or UNAUTHENTICATED. */
+  chatSender(token: string): ChatSender {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    return { participant: member.participant, roomId: member.roomId };
+  }
+
+  /** Chat: the message to everyone in the room (those briefly away get it on return). */
+  deliverChat(roomId: string, message: ChatMessageView): void {
+    for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
   }
 
   /** Everyone in a room's call (including those briefly away), in join order. */

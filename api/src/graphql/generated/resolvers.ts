@@ -31,6 +31,8 @@ export type ChatMessage = {
   fromName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   sentAt: Scalars['DateTime']['output'];
+  /** Its place in the room's chat (1, 2, 3, ...): the one order everyone sees, on every instance. */
+  seq: Scalars['Int']['output'];
   text: Scalars['String']['output'];
 };
 
@@ -167,6 +169,8 @@ export type Signal = {
    * The same payload parsed, for reading (GraphiQL pretty-prints it): an
    * RTCSessionDescriptionInit, an RTCIceCandidateInit or null. Clients that relay
    * signals should keep using payload, which is exactly what the sender sent.
+   * (sendSignal accepts only JSON text; were a payload ever not JSON, this field would
+   * hold it as a plain string rather than null.)
    */
   payloadJSON?: Maybe<Scalars['JSON']['output']>;
 };
@@ -312,6 +316,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IceServer: ResolverTypeWrapper<IceServer>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MediaState: ResolverTypeWrapper<MediaState>;
   MediaStateInput: MediaStateInput;
@@ -340,6 +345,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
   IceServer: IceServer;
+  Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   MediaState: MediaState;
   MediaStateInput: MediaStateInput;
@@ -363,6 +369,7 @@ export type ChatMessageResolvers<ContextType = MercuriusContext, ParentType exte
   fromName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
