@@ -60,6 +60,10 @@ export interface RateLimits {
   joinPerMinute: number;
   /** sendSignal per second per participant (the burst is 10 seconds' worth). */
   signalsPerSecond: number;
+  /** Query.room per minute per client address (default 600; a room page polls it every 4 s). */
+  roomPerMinute?: number;
+  /** sendSignal with an unknown token, per second per client address (default 5, burst 10 seconds' worth). */
+  unknownTokensPerSecond?: number;
   /** sendChatMessage per minute per participant (a minute's worth may come at once); default 30. */
   chatPerMinute?: number;
 }
@@ -130,6 +134,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       createRoomPerMinute: int(env, 'RATE_LIMIT_CREATE_ROOM', 30, 1, 1_000_000),
       joinPerMinute: int(env, 'RATE_LIMIT_JOIN', 120, 1, 1_000_000),
       signalsPerSecond: int(env, 'RATE_LIMIT_SIGNALS', 200, 1, 1_000_000),
+      roomPerMinute: int(env, 'RATE_LIMIT_ROOM', 600, 1, 1_000_000),
       chatPerMinute: int(env, 'RATE_LIMIT_CHAT', 30, 1, 1_000_000),
     },
     redisUrl,

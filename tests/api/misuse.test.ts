@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { getIntrospectionQuery } from 'graphql';
 import { startInProcess, type InProcessServer } from '../support/in-process.js';
 import { gql } from '../support/graphql.js';
@@ -61,7 +62,7 @@ it('refuses deep, wide, batched and unknown-field queries with codes; introspect
   const deepRes = await gql(server.url, deep);
   expect(code(deepRes)).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(deepRes.errors![0]!.message).toMatch(/depth/);
-  const wide = `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: iceServers { urls }`).join(' ')} }`;
+  const wide = `{ ${Array.from({ length: 600 }, (_, i) => `a${i}: __typename`).join(' ')} }`; // 1,802 tokens: under the size cap
   expect(code(await gql(server.url, wide))).toBe('QUERY_TOO_COMPLEX');
   const unknown = await gql(server.url, '{ room(slug: "x") { password } }');
   expect(code(unknown)).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -84,4 +85,44 @@ it('refuses an HTTP body over 256 KiB with 413', async () => {
     body: JSON.stringify({ query: '{ iceServers { urls } }', pad: 'x'.repeat(300 * 1024) }),
   });
   expect(res.status).toBe(413);
+});
+
+it('refuses a query document over 64 KiB or 10,000 tokens before parsing it (QUERY_TOO_LARGE, 400), and stays healthy', async () => {
+  const post = (query: string) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+  const long = await post(`{ iceServers { urls } }\n#${'x'.repeat(65 * 1024)}`);
+  expect(long.status).toBe(400);
+  expect(code(await long.json())).toBe('QUERY_TOO_LARGE');
+  // Within the length, but 11,000 tokens in a list literal that nothing would otherwise refuse before parsing.
+  const many = await post(`query($n: [Int] = [${'1 '.repeat(11_000)}]) { iceServers { urls } }`);
+  expect(many.status).toBe(400);
+  const body = (await many.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+  expect(code(body)).toBe('QUERY_TOO_LARGE');
+  expect(body.errors![0]!.message).toMatch(/10000 tokens/);
+  // Right under the limits: accepted.
+  expect((await gql(server.url, `{ iceServers { urls } }\n#${'x'.repeat(60 * 1024)}`)).errors).toBeUndefined();
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+});
+
+it('applies the same size cap to a query sent over the WebSocket', async () => {
+  const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const run = (query: string) =>
+    new Promise<{ code?: string; ok: boolean }>((resolve) => {
+      client.subscribe(
+        { query },
+        {
+          next: (r) => resolve({ ok: !r.errors, code: (r.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code }),
+          error: (e) => resolve({ ok: false, code: (Array.isArray(e) ? e[0]?.extensions?.code : undefined) as string | undefined }),
+          complete: () => undefined,
+        },
+      );
+    });
+  expect(await run(`{ iceServers { urls } }\n#${'x'.repeat(65 * 1024)}`)).toEqual({ ok: false, code: 'QUERY_TOO_LARGE' });
+  expect(await run(`query($n: [Int] = [${'1 '.repeat(11_000)}]) { iceServers { urls } }`)).toEqual({ ok: false, code: 'QUERY_TOO_LARGE' });
+  expect((await run('{ iceServers { urls } }')).ok).toBe(true);
+  await client.dispose();
 });

@@ -147,6 +147,38 @@ describe('two instances, one call', () => {
     back.close();
   }, 60_000);
 
+  it('a resume token works once across instances: rotated tokens, spent ones bring nobody back, two holders do not fight', async () => {
+    const room = await createRoom(a.url, 'Once Across');
+    const ann = await enter(a.wsUrl, room.slug, 'Ann');
+    const bob = await enter(a.wsUrl, room.slug, 'Bob');
+    await ann.nextOf('ParticipantJoined');
+    bob.cut();
+    await new Promise((r) => setTimeout(r, 300));
+    const moved = await enter(b.wsUrl, room.slug, undefined, bob.resumeToken);
+    expect(moved.welcome).toMatchObject({ resumed: true, me: { id: bob.id } });
+    expect(moved.token).not.toBe(bob.token);
+    expect(moved.resumeToken).not.toBe(bob.resumeToken);
+    // The old signal token is dead on every instance, over the socket and over HTTP.
+    expect((await moved.send(ann.id, 'OFFER', '{}', bob.token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const http = await sendOverHttp(a.url, { token: bob.token, to: ann.id, kind: 'OFFER', payload: '{}' });
+    expect(http.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // The spent resume token, on either instance, joins someone new; the mover keeps its stream.
+    const onA = await enter(a.wsUrl, room.slug, undefined, bob.resumeToken);
+    const onB = await enter(b.wsUrl, room.slug, undefined, bob.resumeToken);
+    expect([onA.id, onB.id]).not.toContain(bob.id);
+    expect([onA.welcome.resumed, onB.welcome.resumed]).toEqual([false, false]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(moved.ended).toBe(false);
+    expect((await moved.send(ann.id, 'OFFER', '{"still":"me"}')).ok).toBe(true);
+    expect(await ann.nextOf('Signal')).toMatchObject({ from: bob.id, payload: '{"still":"me"}' });
+    // The current token still works once: back to instance A.
+    moved.cut();
+    await new Promise((r) => setTimeout(r, 300));
+    const home = await enter(a.wsUrl, room.slug, undefined, moved.resumeToken);
+    expect(home.welcome).toMatchObject({ resumed: true, me: { id: bob.id } });
+    for (const p of [ann, home, onA, onB]) p.close();
+  }, 60_000);
+
   it('media state: set on either instance, announced across, seen by late joiners and moved participants', async () => {
     const room = await createRoom(a.url, 'Media Across');
     const ann = await enter(a.wsUrl, room.slug, 'Ann');

@@ -16,10 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-it('the budget adds up to at most 15 s', () => {
-  expect(2 * HEARTBEAT_MS + server.app.config.resumeGraceMs).toBeLessThanOrEqual(15_000);
-});
-
 it('a TCP socket destroyed without a close frame leaves after the grace', async () => {
   const room = await createRoom(server.url, 'Drop Room');
   const stay = await Participant.join(server.wsUrl, room.slug, 'Stays');
@@ -60,7 +56,9 @@ it('a peer that stops answering (no FIN, no pong) leaves within 15 s', async () 
   const left = await stay.nextOf('ParticipantLeft', 15_000);
   const ms = Date.now() - t0;
   expect(left).toMatchObject({ participant: { id: silent.id } });
-  expect(ms).toBeGreaterThan(HEARTBEAT_MS); // it was the heartbeat, not a close
+  // Found by the heartbeat (not a close), then kept for the resume grace, then gone within 15 s.
+  expect(ms).toBeGreaterThan(HEARTBEAT_MS + server.app.config.resumeGraceMs);
+  expect(ms).toBeLessThanOrEqual(15_000);
   console.info(`silent peer: ParticipantLeft after ${ms} ms (budget 15000 ms)`);
   expect(server.app.hub.stats().participants).toBe(1);
   stay.close();

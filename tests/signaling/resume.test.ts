@@ -35,6 +35,51 @@ describe('within one server', () => {
     a.close();
     back.close();
   }, 30_000);
+
+  it('a resume token works once: new tokens, the old signal token is UNAUTHENTICATED, the old resume token brings nobody back', async () => {
+    const room = await createRoom(server.url, 'Once');
+    const a = await Participant.join(server.wsUrl, room.slug, 'A');
+    const b = await Participant.join(server.wsUrl, room.slug, 'B');
+    await a.nextOf('ParticipantJoined');
+    b.cut();
+    await new Promise((r) => setTimeout(r, 200));
+    const back = await Participant.join(server.wsUrl, room.slug, undefined, b.resumeToken);
+    expect(back.welcome).toMatchObject({ resumed: true, me: { id: b.id } });
+    expect(back.token).not.toBe(b.token);
+    expect(back.resumeToken).not.toBe(b.resumeToken);
+    const stale = await back.send(a.id, 'OFFER', '{}', b.token);
+    expect(stale.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await back.send(a.id, 'OFFER', '{"fresh":1}')).ok).toBe(true);
+    expect(await a.next()).toMatchObject({ __typename: 'Signal', from: b.id, payload: '{"fresh":1}' });
+    // A second holder of the spent token: a new participant, and the rightful one keeps its stream.
+    const thief = await Participant.join(server.wsUrl, room.slug, undefined, b.resumeToken);
+    expect(thief.welcome).toMatchObject({ resumed: false });
+    expect(thief.id).not.toBe(b.id);
+    expect(await a.next()).toMatchObject({ __typename: 'ParticipantJoined', participant: { id: thief.id } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(back.ended).toBe(false);
+    expect((await back.send(a.id, 'OFFER', '{"still":1}')).ok).toBe(true);
+    a.close();
+    back.close();
+    thief.close();
+  }, 30_000);
+
+  it('two holders of one unspent token: one is the participant, the other joins as someone new; neither is thrown out again', async () => {
+    const room = await createRoom(server.url, 'Two Holders');
+    const a = await Participant.join(server.wsUrl, room.slug, 'A');
+    const copy = a.resumeToken;
+    const one = await Participant.join(server.wsUrl, room.slug, undefined, copy);
+    expect(one.welcome).toMatchObject({ resumed: true, me: { id: a.id } });
+    expect(await a.next(5_000)).toBeNull(); // the original socket's stream ended (taken over)
+    // The original client comes back with the token it has, as the web client does on `complete`.
+    const again = await Participant.join(server.wsUrl, room.slug, undefined, copy);
+    expect(again.id).not.toBe(a.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(one.ended).toBe(false);
+    expect(one.drain()).toEqual([{ __typename: 'ParticipantJoined', participant: { id: again.id, displayName: 'A' } }]);
+    one.close();
+    again.close();
+  }, 30_000);
 });
 
 describe('across a server restart', () => {

@@ -45,7 +45,17 @@ it(`${ROOMS} rooms x ${PER_ROOM} for ${SECONDS} s with churn lose nothing`, asyn
     seats.push(seat);
     return seat;
   };
+  // Warm up (query caches, lazily built code paths), then measure the heap with nobody in.
+  const w1 = await Participant.join(server.wsUrl, rooms[0]!.slug);
+  const w2 = await Participant.join(server.wsUrl, rooms[0]!.slug);
+  for (let i = 0; i < 50; i++) await Promise.all([w1.send(w2.id, 'ICE_CANDIDATE', '{}'), w2.send(w1.id, 'ICE_CANDIDATE', '{}')]);
+  w1.close();
+  w2.close();
+  await eventually(() => server.app.hub.stats().participants === 0, 5_000);
+  const heapEmpty = await settledHeap();
   for (const room of rooms) for (let k = 0; k < PER_ROOM; k++) await sit(room.slug);
+  // What one participant costs (its member, mailbox, socket, subscription, and this process's client).
+  const perSeat = ((await settledHeap()) - heapEmpty) / seats.length;
 
   const read = (seat: Seat) => {
     for (const e of seat.p.drain()) {
@@ -128,7 +138,17 @@ it(`${ROOMS} rooms x ${PER_ROOM} for ${SECONDS} s with churn lose nothing`, asyn
   expect(await eventually(() => server.app.hub.stats().participants === 0 && server.app.websocketServer.clients.size === 0, 15_000)).toBe(true);
   seats.length = 0;
   const heapEnd = await settledHeap();
-  const growth = (heapEnd - heapStart) / 2 ** 20;
-  console.info(`soak: heap ${(heapStart / 2 ** 20).toFixed(1)} -> ${(heapEnd / 2 ** 20).toFixed(1)} MiB after everyone left`);
-  expect(growth).toBeLessThan(10);
+  // Everyone left: the heap is measured against the heap with nobody in (not against the
+  // seated heap, which hides a leak as big as the whole population). A participant costs
+  // perSeat here; one left behind per room would add ROOMS * perSeat / 2 (its client half
+  // is freed). Measured: about 1.8-2.1 MiB stay after everyone left in the quick form, more
+  // than that (0.6 MiB), so the bound is 3 MiB for now: docs/reliability.md, "open".
+  const growth = heapEnd - heapEmpty;
+  const onePerRoom = (ROOMS * perSeat) / 2;
+  console.info(
+    `soak: heap ${(heapEmpty / 2 ** 20).toFixed(1)} MiB empty, ${(heapStart / 2 ** 20).toFixed(1)} MiB seated, ` +
+      `${(heapEnd / 2 ** 20).toFixed(1)} MiB after everyone left; growth ${(growth / 1024).toFixed(0)} KiB ` +
+      `(one participant per room: ${(onePerRoom / 1024).toFixed(0)} KiB at ${(perSeat / 1024).toFixed(0)} KiB each / 2)`,
+  );
+  expect(growth).toBeLessThan(3 * 2 ** 20);
 }, Math.max(120_000, SECONDS * 1000 * 4));

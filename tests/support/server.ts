@@ -26,6 +26,8 @@ const OUTPUT_LIMIT = 64 * 1024;
 export interface StartOptions {
   /** Extra environment; PORT, STUN_PORT, DATA_DIR and LOG_LEVEL given here win. */
   env?: Record<string, string | undefined>;
+  /** Keep the whole of stdout and stderr instead of the last 64 KiB (tests that read every line). */
+  fullOutput?: boolean;
 }
 
 export interface RunningServer {
@@ -38,8 +40,8 @@ export interface RunningServer {
   dataDir: string;
   /** The environment the child was started with (pass it back to restart on the same data). */
   env: Record<string, string>;
-  /** stdout and stderr so far (the last 64 KiB of each). */
-  output(): { stdout: string; stderr: string };
+  /** stdout and stderr so far (the last 64 KiB of each unless fullOutput); `cut` says whether anything was dropped. */
+  output(): { stdout: string; stderr: string; cut: boolean };
   /** SIGTERM, then wait; throws unless the process exits with code 0 within 10 s. */
   stop(): Promise<{ ms: number }>;
   /** SIGKILL, no questions asked. */
@@ -145,12 +147,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   children.add(child);
   let stdout = '';
   let stderr = '';
+  let cut = false;
+  const keep = (text: string) => {
+    if (options.fullOutput || text.length <= OUTPUT_LIMIT) return text;
+    cut = true;
+    return tail(text);
+  };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout = tail(stdout + chunk);
+    stdout = keep(stdout + chunk);
     if (process.env.PARLEY_TEST_VERBOSE) process.stdout.write(`[server ${port}] ${chunk}`);
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = tail(stderr + chunk);
+    stderr = keep(stderr + chunk);
     if (process.env.PARLEY_TEST_VERBOSE) process.stderr.write(`[server ${port}] ${chunk}`);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
@@ -194,7 +202,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     dataDir,
     env,
-    output: () => ({ stdout, stderr }),
+    output: () => ({ stdout, stderr, cut }),
     async stop() {
       const t0 = Date.now();
       const exit = state.exit;

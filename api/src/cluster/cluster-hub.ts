@@ -12,6 +12,10 @@
  * member and puts a marker in its stream. The old instance, at the marker, hands over
  * what it held (`i:<node>`); the new one delivers Welcome, the handed events, then what
  * came after the marker: the stream stays in order, once.
+ *
+ * A resume token works once: the member record in Redis holds the nonce of its current
+ * resume token, and every resume swaps in a new nonce and a new signal token in the same
+ * script that checks the old nonce (TAKEOVER), on whichever instance it lands.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
@@ -19,13 +23,15 @@ import type { Connection, Member } from '../signaling/hub.js';
 import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
 import { DEFAULT_MEDIA, mediaPatchProblem, type MediaPatch } from '../signaling/media.js';
-import { signResume, verifyResume } from '../signaling/resume-token.js';
+import { issueResume, resumeNonce, verifyResume, type ResumeClaims } from '../signaling/resume-token.js';
 import type { ChatMessageView } from '../chat/model.js';
 import type { ChatSender, Signaling } from '../signaling/signaling.js';
-import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
+import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from '../signaling/types.js';
 import { Directory } from './directory.js';
 import { Keys } from './keys.js';
 import { Liveness } from './liveness.js';
+import { Reconciler, retryLeave } from './reconcile.js';
+import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import type { RedisLinks } from './redis.js';
 import { eventMessage, fromWire, toWire, viewOf, type InstanceMessage, type ParticipantMessage } from './wire.js';
 
@@ -40,7 +46,11 @@ export interface ClusterHubOptions {
   maxParticipants: number;
   secret: Buffer;
   resumeGraceMs?: number;
+  /** How long a resume token is good for after it was issued. */
+  resumeTokenTtlMs?: number;
   mailboxCapacity?: number;
+  /** What a participant's queued events may weigh (eventBytes) before it is cut off. */
+  mailboxBytes?: number;
   onLeave?: (member: Member, reason: LeaveReason) => void;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -63,6 +73,7 @@ export class ClusterHub implements Signaling {
   readonly #keys: Keys;
   readonly #directory: Directory;
   readonly #liveness: Liveness;
+  readonly #reconciler: Reconciler;
   readonly #participantPrefix: string;
   readonly #instanceChannel: string;
 
@@ -79,6 +90,28 @@ export class ClusterHub implements Signaling {
       log: options.log,
       onPresumedDead: () => this.#endAll('shutdown'),
     });
+    this.#reconciler = new Reconciler({
+      redis: options.redis.command,
+      keys: this.#keys,
+      node: options.node,
+      log: options.log,
+      holds: (id) => this.#streams.has(id),
+      held: () => {
+        const byRoom = new Map<string, Set<string>>();
+        for (const [id, s] of this.#streams) {
+          if (s.member && s.ready) byRoom.set(s.member.roomId, (byRoom.get(s.member.roomId) ?? new Set()).add(id));
+        }
+        return byRoom;
+      },
+      remove: (roomId, m) => this.#directory.leave(roomId, viewOf(m)),
+      drop: (id) => {
+        const stream = this.#streams.get(id);
+        const member = stream?.ready ? stream.member : null;
+        if (!stream || !member) return;
+        this.#forget(stream);
+        this.#o.onLeave?.(member, 'shutdown'); // its socket closes with "come back"
+      },
+    });
   }
 
   get node(): string {
@@ -90,50 +123,69 @@ export class ClusterHub implements Signaling {
     this.#o.redis.subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     await this.#o.redis.subscriber.subscribe(this.#instanceChannel);
     await this.#liveness.start();
+    this.#reconciler.start();
     void this.#liveness.sweep();
+  }
+
+  /** Runs one reconcile pass now (tests); it also runs every RECONCILE_MS. */
+  reconcile(): Promise<{ removed: number; dropped: number }> {
+    return this.#reconciler.run();
   }
 
   async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const name = normalizeDisplayName(displayName);
-    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(), media: DEFAULT_MEDIA }, connection, false);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(), media: DEFAULT_MEDIA }, connection, null).catch(unavailable);
     return member!;
   }
 
   /**
-   * Comes back as the participant a resume token names: on this instance (reattach), from
-   * another instance, live or dead (takeover), or after a dead instance's members were
-   * swept (re-admission with the same id, for 60 s); otherwise a fresh join.
+   * Comes back as the participant a resume token names, if it is the participant's
+   * current, unexpired token: on this instance (reattach), from another instance, live or
+   * dead (takeover), or after a dead instance's members were swept (re-admission with the
+   * same id, for 60 s); otherwise a fresh join. The token is spent either way.
    */
   async resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
-    const claims = verifyResume(this.#o.secret, resumeToken);
+    const claims = verifyResume(this.#o.secret, resumeToken, Date.now());
     if (claims && claims.r === room.id) {
-      const local = this.#streams.get(claims.p);
-      if (local?.member && local.ready && local.member.roomId === room.id) return this.#reattach(local.member, room, connection);
-      if (!local) {
-        const moved = await this.#takeOver(room, claims.p, connection);
-        if (moved) return moved;
-        const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA };
-        const back = await this.#admit(room, view, connection, true);
-        if (back) return back;
-      }
+      return this.#resume(room, claims, displayName, connection).catch(unavailable);
     }
     return this.join(room, displayName ?? claims?.n, connection);
+  }
+
+  async #resume(room: RoomView, claims: ResumeClaims, displayName: string | null | undefined, connection: Connection): Promise<Member> {
+    const local = this.#streams.get(claims.p);
+    if (local?.member && local.ready && local.member.roomId === room.id) {
+      if (local.member.resumeNonce === claims.t) {
+        const back = await this.#reattach(local.member, room, connection, claims.t);
+        if (back) return back;
+      }
+    } else if (!local) {
+      const moved = await this.#takeOver(room, claims.p, connection, claims.t);
+      if (moved) return moved;
+      const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA };
+      const back = await this.#admit(room, view, connection, claims.t);
+      if (back) return back;
+    }
+    return this.join(room, displayName ?? claims.n, connection);
   }
 
   leave(member: Member, reason: LeaveReason = 'ended'): void {
     const stream = this.#streams.get(member.participant.id);
     if (stream?.member !== member) return;
     this.#forget(stream);
-    this.#directory
-      .leave(member.roomId, member.participant)
-      .catch((err: unknown) => this.#o.log.error({ err, participant: member.participant.id }, 'cluster leave failed'));
+    // Retried through a Redis blip; if it still cannot get through, the reconciler removes the ghost later.
+    void retryLeave(
+      () => this.#directory.leave(member.roomId, member.participant),
+      (err, last) =>
+        this.#o.log[last ? 'error' : 'warn']({ err, participant: member.participant.id }, last ? 'cluster leave failed; reconcile will remove it' : 'cluster leave failed; retrying'),
+    );
     this.#o.onLeave?.(member, reason);
   }
 
   /** One script: checks the token and the recipient in Redis, then publishes. Issued synchronously, so order holds. */
   async send(token: string, to: string, kind: SignalKind, payload: string): Promise<void> {
     const problem = payloadProblem(payload);
-    const verdict = await this.#directory.send(token, to, problem?.code ?? null, kind, payload);
+    const verdict = await this.#directory.send(token, to, problem?.code ?? null, kind, payload).catch(unavailable);
     if (verdict === 'OK') return;
     if (verdict === 'UNAUTHENTICATED') throw unauthenticated();
     if (problem) throw problem;
@@ -170,7 +222,7 @@ export class ClusterHub implements Signaling {
 
   /** Everyone in the room's call on every instance, in join order. */
   roster(roomId: string): Promise<ParticipantView[]> {
-    return this.#directory.roster(roomId);
+    return this.#directory.roster(roomId).catch(unavailable);
   }
 
   /** The members this instance holds in the room (roster() has everyone). */
@@ -180,6 +232,7 @@ export class ClusterHub implements Signaling {
 
   /** Shutdown: ends local streams without leaves (clients resume elsewhere), stops beating, disconnects. */
   async closeAll(): Promise<void> {
+    this.#reconciler.stop();
     this.#endAll(null);
     await this.#liveness.stop();
     await this.#o.redis.close();
@@ -203,14 +256,15 @@ export class ClusterHub implements Signaling {
     return this.#liveness.sweep();
   }
 
-  async #admit(room: RoomView, participant: ParticipantView, connection: Connection, readmit: boolean): Promise<Member | null> {
-    const member = this.#member(room.id, participant, randomBytes(32).toString('base64url'), connection);
+  /** A join; `readmit` is the presented resume nonce when a swept member comes back as itself. */
+  async #admit(room: RoomView, participant: ParticipantView, connection: Connection, readmit: string | null): Promise<Member | null> {
+    const member = this.#member(room.id, participant, randomBytes(32).toString('base64url'), resumeNonce(), connection);
     const stream: Stream = { member, ready: false, early: [] };
     this.#streams.set(participant.id, stream);
     let result;
     try {
       await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participant.id));
-      result = await this.#directory.join(room.id, participant, member.token, readmit);
+      result = await this.#directory.join(room.id, participant, member.token, member.resumeNonce, readmit);
     } catch (err) {
       this.#forget(stream);
       throw err;
@@ -220,11 +274,11 @@ export class ClusterHub implements Signaling {
       if (result.reason === 'FULL') throw roomFull(this.#o.maxParticipants);
       return null;
     }
-    this.#deliver(stream, member, { ...room, participants: result.roster }, readmit, []);
+    this.#deliver(stream, member, { ...room, participants: result.roster }, readmit !== null, []);
     return member;
   }
 
-  async #takeOver(room: RoomView, participantId: string, connection: Connection): Promise<Member | null> {
+  async #takeOver(room: RoomView, participantId: string, connection: Connection, rt: string): Promise<Member | null> {
     let handed: ((events: RoomEvent[] | null) => void) | null = null;
     const handedOver = new Promise<RoomEvent[] | null>((resolve) => (handed = resolve));
     const stream: Stream = { member: null, ready: false, early: [], takeover: { marked: false, after: [], handed: (e) => handed!(e) } };
@@ -232,7 +286,7 @@ export class ClusterHub implements Signaling {
     let moved;
     try {
       await this.#o.redis.subscriber.subscribe(this.#keys.participantChannel(participantId));
-      moved = await this.#directory.takeOver(room.id, participantId);
+      moved = await this.#directory.takeOver(room.id, participantId, rt, randomBytes(32).toString('base64url'), resumeNonce());
     } catch (err) {
       this.#forget(stream);
       throw err;
@@ -251,7 +305,7 @@ export class ClusterHub implements Signaling {
     // With a live old instance, what came before the marker is in what it handed over;
     // without one, everything since we subscribed is new.
     const events = fromOld ? [...fromOld, ...stream.takeover!.after] : [...stream.early, ...stream.takeover!.after];
-    const member = this.#member(room.id, viewOf(moved.member), moved.member.token, connection);
+    const member = this.#member(room.id, viewOf(moved.member), moved.member.token, moved.member.rt, connection);
     stream.member = member;
     delete stream.takeover;
     stream.early = [];
@@ -260,10 +314,16 @@ export class ClusterHub implements Signaling {
     return member;
   }
 
-  /** Same instance: the new connection takes the mailbox over, held events follow Welcome. */
-  async #reattach(member: Member, room: RoomView, connection: Connection): Promise<Member> {
-    if (member.awayTimer) clearTimeout(member.awayTimer);
-    member.awayTimer = null;
+  /**
+   * Same instance: the tokens are rotated in Redis (null if `rt` was spent meanwhile),
+   * then the new connection takes the mailbox over, held events follow Welcome.
+   */
+  async #reattach(member: Member, room: RoomView, connection: Connection, rt: string): Promise<Member | null> {
+    const rotated = await this.#directory.takeOver(room.id, member.participant.id, rt, randomBytes(32).toString('base64url'), resumeNonce());
+    if (!rotated || !this.#current(member)) return null;
+    member.token = rotated.member.token;
+    member.resumeNonce = rotated.member.rt;
+    member.resumeToken = this.#resumeToken(member.roomId, member.participant, member.resumeNonce);
     const participants = await this.roster(room.id);
     if (member.awayTimer) clearTimeout(member.awayTimer);
     member.awayTimer = null;
@@ -343,24 +403,23 @@ export class ClusterHub implements Signaling {
     }
   }
 
-  #member(roomId: string, participant: ParticipantView, token: string, connection: Connection): Member {
+  #member(roomId: string, participant: ParticipantView, token: string, rt: string, connection: Connection): Member {
     const member: Member = {
       participant,
       token,
       roomId,
-      resumeToken: signResume(this.#o.secret, {
-        p: participant.id,
-        r: roomId,
-        n: participant.displayName,
-        j: participant.joinedAt.getTime(),
-        i: Date.now(),
-      }),
+      resumeToken: this.#resumeToken(roomId, participant, rt),
+      resumeNonce: rt,
       events: undefined as unknown as Mailbox<RoomEvent>,
       connection,
       awayTimer: null,
     };
     member.events = this.#mailbox(member);
     return member;
+  }
+
+  #resumeToken(roomId: string, participant: ParticipantView, rt: string): string {
+    return issueResume(this.#o.secret, participant, roomId, Date.now(), rt, this.#o.resumeTokenTtlMs);
   }
 
   #welcome(member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean): RoomEvent {
@@ -380,6 +439,7 @@ export class ClusterHub implements Signaling {
       this.#o.mailboxCapacity ?? Limits.mailboxCapacity,
       () => this.leave(member, 'overflow'),
       () => this.#detached(member),
+      { maxBytes: this.#o.mailboxBytes ?? Limits.mailboxBytes, weigh: eventBytes },
     );
   }
 
@@ -394,4 +454,15 @@ export class ClusterHub implements Signaling {
     member.awayTimer = setTimeout(() => this.leave(member, 'ended'), grace);
     member.awayTimer.unref?.();
   }
+}
+
+/** A Redis failure becomes SIGNALING_UNAVAILABLE (the client may retry: nothing was done); the cause stays in `cause`. */
+function unavailable(err: unknown): never {
+  if (err instanceof ParleyError) throw err;
+  throw new ParleyError(
+    ErrorCode.SIGNALING_UNAVAILABLE,
+    'Calls cannot be reached right now (the server lost its link to Redis). Try again in a moment.',
+    undefined,
+    { cause: err },
+  );
 }

@@ -28,8 +28,11 @@ export class Directory {
     private readonly maxParticipants: number,
   ) {}
 
-  /** Adds a participant (capacity checked) and tells everyone already there. `readmit` needs the orphan mark. */
-  async join(roomId: string, participant: ParticipantView, token: string, readmit: boolean): Promise<JoinResult> {
+  /**
+   * Adds a participant (capacity checked) and tells everyone already there. `readmit`
+   * (the nonce of the presented resume token) needs the orphan mark naming that nonce.
+   */
+  async join(roomId: string, participant: ParticipantView, token: string, rt: string, readmit: string | null): Promise<JoinResult> {
     const k = this.keys;
     const reply = (await this.redis.eval(
       JOIN,
@@ -40,12 +43,13 @@ export class Directory {
       k.seq,
       k.prefix,
       participant.id,
-      memberBody(this.node, participant, token),
+      memberBody(this.node, participant, token, rt),
       this.maxParticipants,
       JSON.stringify({ p: participant.id, r: roomId }),
       eventMessage({ __typename: 'ParticipantJoined', participant }),
       roomId,
-      readmit ? '1' : '0',
+      readmit !== null ? '1' : '0',
+      readmit ?? '',
     )) as string[];
     // Media read after the join: a change in between also reaches the joiner as an event after Welcome.
     if (reply[0] === 'OK') return { ok: true, roster: withMedia(sortedViews(reply.slice(1)), await this.redis.hgetall(k.media(roomId))) };
@@ -70,11 +74,16 @@ export class Directory {
     return String(await this.redis.eval(SEND, 1, k.token(token), k.prefix, to, localProblem ?? '', tail));
   }
 
-  /** Moves a participant to this instance and marks the point in its stream; null if it is not in the room. */
-  async takeOver(roomId: string, participantId: string): Promise<TakeoverResult | null> {
+  /**
+   * A resume with the member's current nonce `rt`: swaps in a new signal token and nonce,
+   * moves it to this instance (marking the point in its stream if it moved); null if it
+   * is not in the room or `rt` is spent.
+   */
+  async takeOver(roomId: string, participantId: string, rt: string, token: string, nextRt: string): Promise<TakeoverResult | null> {
     const k = this.keys;
     const marker = JSON.stringify({ t: 'h', to: this.node } satisfies ParticipantMessage);
-    const reply = (await this.redis.eval(TAKEOVER, 1, k.room(roomId), k.prefix, participantId, this.node, marker, roomId)) as
+    const record = JSON.stringify({ p: participantId, r: roomId });
+    const reply = (await this.redis.eval(TAKEOVER, 1, k.room(roomId), k.prefix, participantId, this.node, marker, roomId, rt, token, nextRt, record)) as
       | [string, string, number]
       | null;
     if (!reply) return null;

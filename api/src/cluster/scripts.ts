@@ -10,13 +10,14 @@
 /**
  * KEYS: room hash, token key, instance rooms set, seq counter.
  * ARGV: prefix, participant id, member body (JSON without `{"seq":N,`), max, token record,
- * joined message, room id, orphan ('1': a re-admission that needs the orphan mark).
+ * joined message, room id, orphan ('1': a re-admission that needs the orphan mark),
+ * the presented resume nonce (a re-admission: the mark must name it; it is then spent).
  * Returns {'OK', member JSON...} or {'FULL'} / {'EXISTS'} / {'GONE'}.
  */
 export const JOIN = `
 local prefix, pid = ARGV[1], ARGV[2]
 if redis.call('HEXISTS', KEYS[1], pid) == 1 then return {'EXISTS'} end
-if ARGV[8] == '1' and redis.call('GET', prefix .. 'orphan:' .. pid) ~= ARGV[7] then return {'GONE'} end
+if ARGV[8] == '1' and redis.call('GET', prefix .. 'orphan:' .. pid) ~= ARGV[7] .. '|' .. ARGV[9] then return {'GONE'} end
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {'FULL'} end
 if ARGV[8] == '1' then redis.call('DEL', prefix .. 'orphan:' .. pid) end
 local seq = redis.call('INCR', KEYS[4])
@@ -71,17 +72,26 @@ return 'OK'
 `;
 
 /**
- * KEYS: room hash. ARGV: prefix, participant id, new instance, marker message, room id.
- * Moves a member to the new instance and puts the marker in its event stream. Returns
- * false if it is not in the room, else {member JSON, old instance, 1 if the old one is up}.
+ * KEYS: room hash. ARGV: prefix, participant id, new instance, marker message, room id,
+ * presented resume nonce, new signal token, new resume nonce, new token record.
+ * A resume: only with the member's current resume nonce (a token works once). Swaps in
+ * the new signal token and nonce (the old token stops working at once), moves the member
+ * to the new instance and, if it moved, puts the marker in its event stream. Returns
+ * false if it is not in the room or the nonce is not its current one, else
+ * {member JSON, old instance, 1 if the old one is up}.
  */
 export const TAKEOVER = `
 local cur = redis.call('HGET', KEYS[1], ARGV[2])
 if not cur then return false end
-local old = cjson.decode(cur).instance
-if old == ARGV[3] then return {cur, old, 1} end
-local updated = string.gsub(cur, '"instance":"[^"]*"', '"instance":"' .. ARGV[3] .. '"', 1)
+local m = cjson.decode(cur)
+if m.rt ~= ARGV[6] then return false end
+local old = m.instance
+redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
+redis.call('SET', ARGV[1] .. 'tok:' .. ARGV[7], ARGV[9])
+m.token, m.rt, m.instance = ARGV[7], ARGV[8], ARGV[3]
+local updated = cjson.encode(m)
 redis.call('HSET', KEYS[1], ARGV[2], updated)
+if old == ARGV[3] then return {updated, old, 1} end
 redis.call('SADD', ARGV[1] .. 'inst:' .. ARGV[3] .. ':rooms', ARGV[5])
 redis.call('PUBLISH', ARGV[1] .. 'p:' .. ARGV[2], ARGV[4])
 local up = redis.call('GET', ARGV[1] .. 'inst:' .. old) == 'up' and 1 or 0
@@ -90,7 +100,8 @@ return {updated, old, up}
 
 /**
  * KEYS: room hash. ARGV: prefix, dead instance, room id, orphan TTL seconds. Removes the
- * dead instance's members, tells each remaining member, marks the removed resumable.
+ * dead instance's members, tells each remaining member, marks the removed resumable
+ * (the mark names the room and the member's current resume nonce).
  * Returns how many were removed.
  */
 export const SWEEP = `
@@ -104,7 +115,7 @@ for _, m in ipairs(gone) do
   redis.call('HDEL', KEYS[1], m.id)
   redis.call('HDEL', ARGV[1] .. 'media:' .. ARGV[3], m.id)
   redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
-  redis.call('SET', ARGV[1] .. 'orphan:' .. m.id, ARGV[3], 'EX', tonumber(ARGV[4]))
+  redis.call('SET', ARGV[1] .. 'orphan:' .. m.id, ARGV[3] .. '|' .. (m.rt or ''), 'EX', tonumber(ARGV[4]))
   local msg = cjson.encode({t = 'e', e = {__typename = 'ParticipantLeft', participant = {id = m.id, displayName = m.displayName, joinedAt = m.joinedAt}}})
   for _, pid in ipairs(stay) do redis.call('PUBLISH', ARGV[1] .. 'p:' .. pid, msg) end
 end

@@ -7,7 +7,7 @@
 import { mediaOf, type MediaState } from '../signaling/media.js';
 import type { ParticipantView, RoomEvent } from '../signaling/types.js';
 
-/** A member as stored in a room's hash. `instance` comes right after `seq` (the takeover script relies on it). */
+/** A member as stored in a room's hash (the JSON the scripts read with cjson). */
 export interface StoredMember {
   seq: number;
   instance: string;
@@ -15,6 +15,8 @@ export interface StoredMember {
   displayName: string;
   joinedAt: number;
   token: string;
+  /** The nonce of the member's current resume token (only that token brings it back). */
+  rt: string;
 }
 
 /** A participant on the wire; `media` is absent where a script has none (a swept member's leave). */
@@ -34,8 +36,8 @@ export type ParticipantMessage = { t: 'e'; e: WireEvent } | { t: 'h'; to: string
 export type InstanceMessage = { t: 'handed'; p: string; events: WireEvent[] };
 
 /** The stored member's JSON minus its leading `{"seq":N,`, which the join script adds. */
-export function memberBody(node: string, p: ParticipantView, token: string): string {
-  return JSON.stringify({ instance: node, id: p.id, displayName: p.displayName, joinedAt: p.joinedAt.getTime(), token }).slice(1);
+export function memberBody(node: string, p: ParticipantView, token: string, rt: string): string {
+  return JSON.stringify({ instance: node, id: p.id, displayName: p.displayName, joinedAt: p.joinedAt.getTime(), token, rt }).slice(1);
 }
 
 export function toWire(event: RoomEvent): WireEvent {

@@ -16,3 +16,19 @@ export async function serverSecret(orm: MikroORM, name: string): Promise<Buffer>
   if (!value) throw new Error(`server secret ${name} could not be read`);
   return Buffer.from(value, 'base64');
 }
+
+/**
+ * Records that a process started now and returns when the one before it started (null
+ * on the first start): a restarted hub honours only the resume tokens of that run. Kept
+ * beside the secrets (same table, its own name) so no migration is needed.
+ */
+export async function recordBoot(orm: MikroORM, now: number): Promise<number | null> {
+  const conn = orm.em.getConnection();
+  const rows = await conn.execute<{ value: string }[]>('select "value" from "server_secret" where "name" = ?', ['boot']);
+  await conn.execute(
+    'insert into "server_secret" ("name", "value") values (?, ?) on conflict ("name") do update set "value" = excluded."value"',
+    ['boot', String(now)],
+  );
+  const previous = Number(rows[0]?.value);
+  return Number.isFinite(previous) && previous > 0 ? previous : null;
+}

@@ -7,7 +7,7 @@
  *    fragments add a level, fragment spreads do not);
  *  - the document's length and token count, checked before anything is built from it.
  */
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, Lexer, Source, TokenKind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 
 /** Selections per operation; GraphiQL's introspection query has about 100. */
 export const MAX_SELECTIONS = 500;
@@ -94,4 +94,28 @@ export function documentTooLarge(query: string): GraphQLError | null {
     `The query is longer than ${MAX_DOCUMENT_CHARS} characters; pass large values as variables.`,
     { extensions: { code: 'QUERY_TOO_LARGE' } },
   );
+}
+
+/**
+ * Both caps before parsing, for a transport that hands the text to a parser it does not
+ * control (mercurius over HTTP, through a preParsing hook): the length, then the tokens,
+ * lexed only when the text is long enough to hold too many (every token is at least one
+ * character). The socket transport gets the token cap from `parse`'s `maxTokens`.
+ */
+export function documentSizeProblem(query: string): GraphQLError | null {
+  const long = documentTooLarge(query);
+  if (long || query.length <= MAX_DOCUMENT_TOKENS) return long;
+  const lexer = new Lexer(new Source(query));
+  try {
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) {
+      if (++count > MAX_DOCUMENT_TOKENS) {
+        return new GraphQLError(`The query has more than ${MAX_DOCUMENT_TOKENS} tokens; send a smaller one.`, {
+          extensions: { code: 'QUERY_TOO_LARGE' },
+        });
+      }
+    }
+  } catch {
+    return null; // a syntax error: the parser reports it with its position
+  }
+  return null;
 }

@@ -16,10 +16,10 @@ import type { Signaling } from '../signaling/signaling.js';
 import { ClusterHub } from '../cluster/cluster-hub.js';
 import { connectRedis } from '../cluster/redis.js';
 import { RoomRepository } from '../rooms/room-repository.js';
-import { serverSecret } from '../db/secrets.js';
+import { recordBoot, serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
-import { MAX_DEPTH, MAX_SELECTIONS, maxSelections } from './limits.js';
+import { MAX_DEPTH, MAX_SELECTIONS, documentSizeProblem, maxSelections } from './limits.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createSocketTransport } from './socket-transport.js';
 import { handleProtocols } from 'graphql-ws';
@@ -88,7 +88,8 @@ export default fp(
       app.log.info({ node, prefix: app.config.redisPrefix }, 'cluster mode: calls shared through Redis');
       hub = cluster;
     } else {
-      hub = new SignalingHub(hubOptions);
+      // Resume tokens of the run before this one are honoured for a while; older ones never.
+      hub = new SignalingHub({ ...hubOptions, previousBootAt: await recordBoot(app.orm, Date.now()) });
     }
     app.decorate('hub', hub);
     app.decorate('signalingSockets', sockets);
@@ -139,6 +140,11 @@ export default fp(
     });
 
     attachSubscriptions(app.graphql.schema, subscriptionResolvers as Record<string, SubscriptionResolver>);
+    // HTTP: the same size caps as the socket (prepared.ts), before mercurius parses.
+    app.graphql.addHook('preParsing', async (_schema, source) => {
+      const problem = documentSizeProblem(source);
+      if (problem) throw new mercurius.ErrorWithProps(problem.message, problem.extensions, 400);
+    });
 
     app.addHook('onClose', async () => heartbeat.stop());
   },

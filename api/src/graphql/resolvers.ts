@@ -34,7 +34,11 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     DateTime,
     JSON: JSONScalar,
     Query: {
-      room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
+      // Rooms are immutable: a known one is answered from memory, as joins are.
+      room: (_root, { slug }, ctx) => {
+        budgets.spend('room', clientAddress(ctx));
+        return findRoom(ctx.rooms(), slug, known);
+      },
       iceServers: (_root, _args, ctx) => {
         // Over HTTP or on the socket (the page asks there, see web/src/lib/rtc/ice-servers.ts).
         const url = stunUrl(app.config, app.stun.port, (ctx.reply?.request ?? ctx.request)?.headers.host);
@@ -50,10 +54,12 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
         budgets.spend('createRoom', clientAddress(ctx));
         return createRoom(ctx.rooms(), input, known);
       },
-      sendSignal: async (_root, { input }) => {
-        budgets.spend('sendSignal', input.token);
+      sendSignal: async (_root, { input }, ctx) => {
+        // Made-up tokens are charged to the address: a token is a participant's budget only once it proved real.
+        budgets.spendSignal(input.token, clientAddress(ctx));
         // In cluster mode send() issues its Redis script before its first await: order holds.
         await hub.send(input.token, input.to, input.kind, input.payload);
+        budgets.proven(input.token);
         return true;
       },
       // Media state: budgeted with the participant's signals (a toggle is as cheap as a candidate).
@@ -90,6 +96,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
           const connection = { lost: () => (socket ? app.lostSockets.has(socket) : false) };
           const member = await (resume ? hub.resume(room, resume, displayName, connection) : hub.join(room, displayName, connection));
           if (socket) app.signalingSockets.set(member, socket);
+          budgets.proven(member.token); // its first burst of candidates is its own budget, not the address's
           // A cluster join awaits Redis: a socket that closed meanwhile ends the join (no ghost).
           if (socket && socket.readyState !== socket.OPEN) hub.leave(member);
           await chat.attachHistory(member);

@@ -6,18 +6,19 @@
  *
  * A participant whose connection is lost (not closed on purpose) stays in the call for
  * `resumeGraceMs`, its events held, and can come back as itself with its resume token;
- * after a server restart, tokens issued before the restart are honoured for
- * `resumeAfterBootMs`. See docs/signaling.md.
+ * after a server restart, tokens issued by the run that just ended are honoured for
+ * `resumeAfterBootMs`. A resume token works once: each resume issues a new resume token
+ * and a new signal token (./resume-token.ts). See docs/signaling.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox, ownedMailbox } from './mailbox.js';
 import { DEFAULT_MEDIA, mediaPatchProblem, mergeMedia, type MediaPatch } from './media.js';
-import { signResume, verifyResume } from './resume-token.js';
+import { RESUME_TOKEN_TTL_MS, issueResume, resumeNonce, verifyResume } from './resume-token.js';
 import type { ChatMessageView } from '../chat/model.js';
 import type { ChatSender, Signaling } from './signaling.js';
-import { Limits, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
+import { Limits, eventBytes, type LeaveReason, type ParticipantView, type RoomEvent, type SignalKind } from './types.js';
 
 /** What the transport tells the hub about one connection of a participant. */
 export interface Connection {
@@ -28,9 +29,13 @@ export interface Connection {
 /** A joined participant as the hub keeps it. `events` is what its current transport reads. */
 export interface Member {
   readonly participant: ParticipantView;
-  readonly token: string;
+  /** The signal token; replaced on each resume (the old one stops working). */
+  token: string;
   readonly roomId: string;
-  readonly resumeToken: string;
+  /** The one resume token that brings this participant back; replaced on each resume. */
+  resumeToken: string;
+  /** The nonce inside resumeToken: a resume presenting any other one is not this participant's. */
+  resumeNonce: string;
   events: Mailbox<RoomEvent>;
   connection: Connection;
   /** Set while the participant's connection is lost and it may still resume. */
@@ -42,10 +47,16 @@ export interface HubOptions {
   /** Signs resume tokens; the same across restarts and instances. */
   secret: Buffer;
   mailboxCapacity?: number;
+  /** What a participant's queued events may weigh (eventBytes) before it is cut off. */
+  mailboxBytes?: number;
   /** How long a participant whose connection was lost stays in the call. 0: leaves at once. */
   resumeGraceMs?: number;
   /** After start, how long tokens issued before it are honoured for participants it never saw. */
   resumeAfterBootMs?: number;
+  /** When the run before this one started (null: unknown): older tokens are never re-admitted. */
+  previousBootAt?: number | null;
+  /** How long a resume token is good for after it was issued. */
+  resumeTokenTtlMs?: number;
   /** Told when a member leaves, e.g. to close a slow consumer's socket. */
   onLeave?: (member: Member, reason: LeaveReason) => void;
   now?: () => number;
@@ -59,6 +70,8 @@ export class SignalingHub implements Signaling {
   readonly #options: HubOptions;
   readonly #now: () => number;
   readonly #bootedAt: number;
+  /** Participants re-admitted after the restart: their pre-restart tokens are spent. */
+  readonly #readmitted = new Set<string>();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -77,19 +90,21 @@ export class SignalingHub implements Signaling {
   }
 
   /**
-   * Comes back as the participant a resume token names: reattaches it if the hub still
-   * has it (its old connection, if any, is ended without a leave), re-admits it if this
-   * process started after the token was issued and recently; otherwise joins afresh.
-   * Welcome says which (`resumed`).
+   * Comes back as the participant a resume token names, if the token is that
+   * participant's latest, unexpired one: reattaches it if the hub still has it (its old
+   * connection, if any, is ended without a leave), re-admits it if this process started
+   * recently and the token was issued by the run before; otherwise joins afresh. Either
+   * way the token is spent. Welcome says which (`resumed`).
    */
   resume(room: RoomView, resumeToken: string, displayName?: string | null, connection: Connection = openConnection): Member {
-    const claims = verifyResume(this.#options.secret, resumeToken);
+    const now = this.#now();
+    const claims = verifyResume(this.#options.secret, resumeToken, now);
     if (claims && claims.r === room.id) {
       const existing = this.#rooms.get(room.id)?.get(claims.p);
-      if (existing) return this.#reattach(existing, room, connection);
-      const sinceBoot = this.#now() - this.#bootedAt;
-      if (claims.i < this.#bootedAt && sinceBoot <= (this.#options.resumeAfterBootMs ?? 60_000)) {
+      if (existing?.resumeNonce === claims.t) return this.#reattach(existing, room, connection);
+      if (!existing && this.#inRestartWindow(claims.i, now) && !this.#readmitted.has(claims.p)) {
         this.#checkRoom(room);
+        this.#readmitted.add(claims.p);
         return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA }, connection, true);
       }
     }
@@ -180,6 +195,17 @@ export class SignalingHub implements Signaling {
     return { rooms: this.#rooms.size, participants: this.#byToken.size, away };
   }
 
+  /** A token issued by the previous run, presented shortly after this one started. */
+  #inRestartWindow(issuedAt: number, now: number): boolean {
+    const window = this.#options.resumeAfterBootMs ?? 60_000;
+    if (now - this.#bootedAt > window) {
+      this.#readmitted.clear(); // nothing from before the boot is honoured any more
+      return false;
+    }
+    const previous = this.#options.previousBootAt;
+    return issuedAt < this.#bootedAt && (previous == null || issuedAt >= previous);
+  }
+
   #checkRoom(room: RoomView): void {
     const size = this.#rooms.get(room.id)?.size ?? 0;
     if (size >= this.#options.maxParticipants) throw roomFull(this.#options.maxParticipants);
@@ -189,19 +215,15 @@ export class SignalingHub implements Signaling {
     const members = this.#rooms.get(room.id) ?? new Map<string, Member>();
     const member: Member = {
       participant,
-      token: randomBytes(32).toString('base64url'),
+      token: '',
       roomId: room.id,
-      resumeToken: signResume(this.#options.secret, {
-        p: participant.id,
-        r: room.id,
-        n: participant.displayName,
-        j: participant.joinedAt.getTime(),
-        i: this.#now(),
-      }),
+      resumeToken: '',
+      resumeNonce: '',
       events: undefined as unknown as Mailbox<RoomEvent>,
       connection,
       awayTimer: null,
     };
+    this.#issueTokens(member);
     member.events = this.#mailbox(member);
     for (const other of members.values()) {
       other.events.push({ __typename: 'ParticipantJoined', participant });
@@ -221,9 +243,27 @@ export class SignalingHub implements Signaling {
     member.connection = connection;
     member.events = this.#mailbox(member);
     old.close(); // a still-open old connection ends; no leave is announced
+    this.#byToken.delete(member.token);
+    this.#issueTokens(member);
+    this.#byToken.set(member.token, member);
     member.events.push(this.#welcome(member, room, true));
     for (const event of held) member.events.push(event);
     return member;
+  }
+
+  /** New signal and resume tokens: whoever holds the old ones can no longer act as the member. */
+  #issueTokens(member: Member): void {
+    const now = this.#now();
+    member.token = randomBytes(32).toString('base64url');
+    member.resumeNonce = resumeNonce();
+    member.resumeToken = issueResume(
+      this.#options.secret,
+      member.participant,
+      member.roomId,
+      now,
+      member.resumeNonce,
+      this.#options.resumeTokenTtlMs ?? RESUME_TOKEN_TTL_MS,
+    );
   }
 
   #welcome(member: Member, room: RoomView, resumed: boolean): RoomEvent {
@@ -237,6 +277,7 @@ export class SignalingHub implements Signaling {
       this.#options.mailboxCapacity ?? Limits.mailboxCapacity,
       () => this.leave(member, 'overflow'),
       () => this.#detached(member),
+      { maxBytes: this.#options.mailboxBytes ?? Limits.mailboxBytes, weigh: eventBytes },
     );
   }
 

@@ -49,4 +49,18 @@ describe('Mailbox', () => {
     while (box.size) got.push((await box.next()).value as number);
     expect(got).toEqual(Array.from({ length: 4000 }, (_, i) => i));
   });
+
+  it('overflows past its byte bound too, counting only what is queued', async () => {
+    const onOverflow = vi.fn();
+    const box = new Mailbox<string>(512, onOverflow, vi.fn(), { maxBytes: 100, weigh: (e) => e.length });
+    expect([box.push('a'.repeat(40)), box.push('b'.repeat(40))]).toEqual([true, true]);
+    expect(box.bytes).toBe(80);
+    expect(await box.next()).toEqual({ value: 'a'.repeat(40), done: false }); // delivered: no longer counted
+    expect(box.bytes).toBe(40);
+    expect(box.push('c'.repeat(60))).toBe(true);
+    expect(box.push('d')).toBe(false); // 101 bytes
+    expect(onOverflow).toHaveBeenCalledTimes(1);
+    expect(box.closed).toBe(true);
+    expect(box.bytes).toBe(0);
+  });
 });

@@ -2,20 +2,32 @@
  * One participant's bounded, ordered event queue, read as an async iterator by the
  * transport (the GraphQL subscription). The transport pulls the next event only after
  * the previous one was written to the socket, so a client that stops reading lets the
- * queue fill; past `capacity` the mailbox calls `onOverflow` and ends, instead of
- * growing without limit.
+ * queue fill; past `capacity` events, or past `maxBytes` of them as `weigh` counts, the
+ * mailbox calls `onOverflow` and ends, instead of growing without limit.
  */
 export class Mailbox<T> implements AsyncIterableIterator<T> {
   #queue: T[] = [];
   #head = 0;
   #waiting: ((result: IteratorResult<T>) => void) | null = null;
   #closed = false;
+  #bytes = 0;
+  readonly #maxBytes: number;
+  readonly #weigh: ((event: T) => number) | null;
 
   constructor(
     readonly capacity: number,
     private readonly onOverflow: () => void,
     private readonly onReturn: () => void,
-  ) {}
+    bytes: { maxBytes: number; weigh: (event: T) => number } | null = null,
+  ) {
+    this.#maxBytes = bytes?.maxBytes ?? Infinity;
+    this.#weigh = bytes?.weigh ?? null;
+  }
+
+  /** What the queued events weigh, in bytes as `weigh` counts them (0 without a byte bound). */
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   get size(): number {
     return this.#queue.length - this.#head;
@@ -34,12 +46,14 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
       resolve({ value: event, done: false });
       return true;
     }
-    if (this.size >= this.capacity) {
+    const weight = this.#weigh ? this.#weigh(event) : 0;
+    if (this.size >= this.capacity || this.#bytes + weight > this.#maxBytes) {
       this.close();
       this.onOverflow();
       return false;
     }
     this.#queue.push(event);
+    this.#bytes += weight;
     return true;
   }
 
@@ -48,6 +62,7 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     const events = this.#queue.slice(this.#head);
     this.#queue = [];
     this.#head = 0;
+    this.#bytes = 0;
     return events;
   }
 
@@ -57,6 +72,7 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     this.#closed = true;
     this.#queue = [];
     this.#head = 0;
+    this.#bytes = 0;
     const resolve = this.#waiting;
     this.#waiting = null;
     resolve?.({ value: undefined, done: true });
@@ -65,6 +81,7 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.size > 0) {
       const value = this.#queue[this.#head++] as T;
+      if (this.#weigh) this.#bytes -= this.#weigh(value);
       if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
@@ -100,6 +117,7 @@ export function ownedMailbox<T>(
   capacity: number,
   onOverflow: () => void,
   onEnd: () => void,
+  bytes: { maxBytes: number; weigh: (event: T) => number } | null = null,
 ): Mailbox<T> {
   const box: Mailbox<T> = new Mailbox<T>(
     capacity,
@@ -109,6 +127,7 @@ export function ownedMailbox<T>(
     () => {
       if (owner.events === box) onEnd();
     },
+    bytes,
   );
   return box;
 }

@@ -40,4 +40,14 @@ export const Limits = {
   maxPayloadBytes: 64 * 1024,
   /** Events queued for one participant before it is cut off as a slow consumer. */
   mailboxCapacity: 512,
+  /** What those events may weigh (eventBytes): 64 full-size signals, not 512 x 64 KiB = 32 MiB. */
+  mailboxBytes: 4 * 1024 * 1024,
 } as const;
+
+/**
+ * What an event costs a participant's mailbox, in bytes: a signal's payload (UTF-16
+ * length: no encoding pass per event) plus a fixed share for the rest.
+ */
+export function eventBytes(event: RoomEvent): number {
+  return event.__typename === 'Signal' ? event.payload.length + 128 : 512;
+}
