@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../support/graphql.js';
-import { Participant, createRoom, sendOverHttp } from '../support/participant.js';
+import { Participant, createRoom, sendOverHttp, setMediaOverHttp } from '../support/participant.js';
 import { eventually } from '../support/in-process.js';
 import { startCluster, type Cluster } from './fixture.js';
 
@@ -147,11 +147,58 @@ describe('two instances, one call', () => {
     back.close();
   }, 60_000);
 
+  it('media state: set on either instance, announced across, seen by late joiners and moved participants', async () => {
+    const room = await createRoom(a.url, 'Media Across');
+    const ann = await enter(a.wsUrl, room.slug, 'Ann');
+    const bob = await enter(b.wsUrl, room.slug, 'Bob');
+    await ann.nextOf('ParticipantJoined');
+    const on = { audio: true, video: true, screen: false, screenStreamId: null };
+    // Ann's token on Bob's instance: any instance takes a mutation.
+    const res = await setMediaOverHttp(b.url, { token: ann.token, audio: false });
+    expect(res.data!.setMediaState).toEqual({ id: ann.id, displayName: 'Ann', media: { ...on, audio: false } });
+    expect(await bob.next()).toEqual({ __typename: 'ParticipantUpdated', participant: { id: ann.id, displayName: 'Ann', media: { ...on, audio: false } } });
+    await setMediaOverHttp(a.url, { token: ann.token, video: false, screen: true, screenStreamId: '{s}' });
+    const ann2 = { audio: false, video: false, screen: true, screenStreamId: '{s}' };
+    expect((await bob.next())!.participant).toEqual({ id: ann.id, displayName: 'Ann', media: ann2 });
+    await setMediaOverHttp(a.url, { token: ann.token, screen: false });
+    const ann3 = { ...ann2, screen: false, screenStreamId: null };
+    expect((await bob.next())!.participant!.media).toEqual(ann3);
+    expect(ann.drain()).toEqual([]); // the caller is not told about itself
+
+    // A late joiner on the other instance, and room.participants on both, see the state.
+    const cat = await enter(b.wsUrl, room.slug, 'Cat');
+    expect(cat.welcome.room!.participants.map((p) => [p.id, p.media])).toEqual([
+      [ann.id, ann3],
+      [bob.id, on],
+      [cat.id, on],
+    ]);
+    for (const via of [a, b]) {
+      const r = await gql<{ room: { participants: { id: string; media: typeof on }[] } }>(via.url, 'query($s: String!) { room(slug: $s) { participants { id media { audio video screen screenStreamId } } } }', { s: room.slug });
+      expect(r.data!.room.participants[0]).toEqual({ id: ann.id, media: ann3 });
+    }
+    // Ann moves to the other instance with her resume token: her state comes with her.
+    ann.cut();
+    const back = await enter(b.wsUrl, room.slug, undefined, ann.resumeToken);
+    expect(back.welcome.me).toMatchObject({ id: ann.id, media: ann3 });
+    // Errors: unknown and left tokens, on either instance; nothing announced.
+    const code = async (via: { url: string }, input: Parameters<typeof setMediaOverHttp>[1]) =>
+      (await setMediaOverHttp(via.url, input)).errors?.map((e) => e.extensions?.code);
+    expect(await code(a, { token: 'nope', audio: true })).toEqual(['UNAUTHENTICATED']);
+    expect(await code(a, { token: bob.token, screen: true, screenStreamId: '' })).toEqual(['BAD_USER_INPUT']);
+    const catToken = cat.token;
+    cat.leave();
+    await bob.nextOf('ParticipantLeft');
+    expect(await code(a, { token: catToken, audio: false })).toEqual(['UNAUTHENTICATED']);
+    expect(bob.drain().filter((e) => e.__typename === 'ParticipantUpdated')).toEqual([]);
+    back.close();
+    bob.close();
+  }, 60_000);
+
   it('empty rooms leave no Redis subscription, member or token behind', async () => {
     const { redis, prefix } = cluster;
     const settled = async () => {
       const channels = (await redis.channels(prefix)).filter((c) => c.startsWith(`${prefix}p:`));
-      const keys = (await redis.keys(prefix)).filter((k) => /:(room|tok):/.test(k));
+      const keys = (await redis.keys(prefix)).filter((k) => /:(room|tok|media):/.test(k));
       return { channels, keys };
     };
     let state = await settled();

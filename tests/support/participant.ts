@@ -10,9 +10,14 @@ export const JOIN = /* GraphQL */ `
   subscription Join($slug: String!, $displayName: String, $resume: String) {
     joinRoom(slug: $slug, displayName: $displayName, resume: $resume) {
       __typename
-      ... on Welcome { token resumeToken resumed me { id displayName joinedAt } room { id slug title participants { id displayName } } }
+      ... on Welcome {
+        token resumeToken resumed
+        me { id displayName joinedAt media { audio video screen screenStreamId } }
+        room { id slug title participants { id displayName media { audio video screen screenStreamId } } }
+      }
       ... on ParticipantJoined { participant { id displayName } }
       ... on ParticipantLeft { participant { id displayName } }
+      ... on ParticipantUpdated { participant { id displayName media { audio video screen screenStreamId } } }
       ... on Signal { from kind payload }
       ... on ChatMessage { id seq fromId fromName text sentAt }
       ... on Welcome { chat { id seq fromId fromName text sentAt } }
@@ -36,14 +41,25 @@ export const SEND = /* GraphQL */ `
   mutation Send($input: SignalInput!) { sendSignal(input: $input) }
 `;
 
+export const SET_MEDIA = /* GraphQL */ `
+  mutation SetMedia($input: MediaStateInput!) { setMediaState(input: $input) { id displayName media { audio video screen screenStreamId } } }
+`;
+
+export interface MediaData {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  screenStreamId: string | null;
+}
+
 export interface RoomEventData {
-  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'Signal' | 'ChatMessage';
+  __typename: 'Welcome' | 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated' | 'Signal' | 'ChatMessage';
   token?: string;
   resumeToken?: string;
   resumed?: boolean;
-  me?: { id: string; displayName: string; joinedAt: string };
-  room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string }[] };
-  participant?: { id: string; displayName: string };
+  me?: { id: string; displayName: string; joinedAt: string; media: MediaData };
+  room?: { id: string; slug: string; title: string; participants: { id: string; displayName: string; media: MediaData }[] };
+  participant?: { id: string; displayName: string; media?: MediaData };
   from?: string;
   kind?: string;
   payload?: string;
@@ -234,6 +250,19 @@ export class Participant {
     this.#unsubscribe();
     void this.#client.dispose();
   }
+}
+
+/** setMediaState over HTTP POST (any instance), as the web client does. */
+export async function setMediaOverHttp(
+  url: string,
+  input: { token: string } & Partial<MediaData>,
+): Promise<{ data?: { setMediaState: { id: string; displayName: string; media: MediaData } }; errors?: GraphQLErrorData[] }> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SET_MEDIA, variables: { input } }),
+  });
+  return (await res.json()) as { data?: { setMediaState: { id: string; displayName: string; media: MediaData } }; errors?: GraphQLErrorData[] };
 }
 
 /** sendSignal over HTTP POST, as a script would. */

@@ -18,6 +18,7 @@ import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from '../signaling/hub.js';
 import { Mailbox, ownedMailbox } from '../signaling/mailbox.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from '../signaling/checks.js';
+import { DEFAULT_MEDIA, mediaPatchProblem, type MediaPatch } from '../signaling/media.js';
 import { signResume, verifyResume } from '../signaling/resume-token.js';
 import type { ChatMessageView } from '../chat/model.js';
 import type { ChatSender, Signaling } from '../signaling/signaling.js';
@@ -94,7 +95,7 @@ export class ClusterHub implements Signaling {
 
   async join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Promise<Member> {
     const name = normalizeDisplayName(displayName);
-    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date() }, connection, false);
+    const member = await this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(), media: DEFAULT_MEDIA }, connection, false);
     return member!;
   }
 
@@ -111,7 +112,7 @@ export class ClusterHub implements Signaling {
       if (!local) {
         const moved = await this.#takeOver(room, claims.p, connection);
         if (moved) return moved;
-        const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) };
+        const view = { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA };
         const back = await this.#admit(room, view, connection, true);
         if (back) return back;
       }
@@ -154,6 +155,17 @@ export class ClusterHub implements Signaling {
    */
   deliverChat(roomId: string, message: ChatMessageView): Promise<void> {
     return this.#directory.broadcast(roomId, eventMessage({ __typename: 'ChatMessage', ...message }));
+  }
+
+  /** One script: checks the token, merges and stores the state, tells the rest of the room. */
+  async setMediaState(token: string, patch: MediaPatch): Promise<ParticipantView> {
+    const problem = mediaPatchProblem(patch);
+    if (problem) throw problem;
+    const view = await this.#directory.setMedia(token, patch);
+    if (!view) throw unauthenticated();
+    const local = this.#streams.get(view.id)?.member;
+    if (local) local.participant.media = view.media;
+    return view;
   }
 
   /** Everyone in the room's call on every instance, in join order. */
@@ -352,6 +364,9 @@ export class ClusterHub implements Signaling {
   }
 
   #welcome(member: Member, room: RoomView & { participants: ParticipantView[] }, resumed: boolean): RoomEvent {
+    // Redis holds the media state (any instance may have set it): me as the roster has it.
+    const me = room.participants.find((p) => p.id === member.participant.id);
+    if (me) member.participant.media = me.media;
     return { __typename: 'Welcome', me: member.participant, token: member.token, resumeToken: member.resumeToken, resumed, room };
   }
 

@@ -5,9 +5,10 @@
  * one sender to one recipient in order. ClusterHub is its only caller.
  */
 import type { Redis } from 'ioredis';
+import { DEFAULT_MEDIA, mediaOf, type MediaPatch } from '../signaling/media.js';
 import type { ParticipantView } from '../signaling/types.js';
 import type { Keys } from './keys.js';
-import { BROADCAST, CHAT_SENDER, JOIN, LEAVE, SEND, TAKEOVER } from './scripts.js';
+import { BROADCAST, CHAT_SENDER, JOIN, LEAVE, MEDIA, SEND, TAKEOVER } from './scripts.js';
 import { eventMessage, memberBody, viewOf, type InstanceMessage, type ParticipantMessage, type StoredMember } from './wire.js';
 
 export type JoinResult = { ok: true; roster: ParticipantView[] } | { ok: false; reason: 'FULL' | 'EXISTS' | 'GONE' };
@@ -46,7 +47,8 @@ export class Directory {
       roomId,
       readmit ? '1' : '0',
     )) as string[];
-    if (reply[0] === 'OK') return { ok: true, roster: sortedViews(reply.slice(1)) };
+    // Media read after the join: a change in between also reaches the joiner as an event after Welcome.
+    if (reply[0] === 'OK') return { ok: true, roster: withMedia(sortedViews(reply.slice(1)), await this.redis.hgetall(k.media(roomId))) };
     return { ok: false, reason: reply[0] as 'FULL' | 'EXISTS' | 'GONE' };
   }
 
@@ -96,10 +98,30 @@ export class Directory {
     await this.redis.eval(BROADCAST, 1, this.keys.room(roomId), this.keys.prefix, message);
   }
 
-  /** Everyone in the room's call on every instance, in join order. */
+  /** Everyone in the room's call on every instance, in join order, with their media state. */
   async roster(roomId: string): Promise<ParticipantView[]> {
-    return sortedViews(await this.redis.hvals(this.keys.room(roomId)));
+    const replies = await this.redis.multi().hvals(this.keys.room(roomId)).hgetall(this.keys.media(roomId)).exec();
+    const [members, media] = (replies ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    }) as [string[], Record<string, string>];
+    return withMedia(sortedViews(members), media);
   }
+
+  /** Applies a media patch to the token's owner and tells the room; null for an unknown token. */
+  async setMedia(token: string, patch: MediaPatch): Promise<ParticipantView | null> {
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null));
+    const reply = await this.redis.eval(MEDIA, 1, this.keys.token(token), this.keys.prefix, JSON.stringify(DEFAULT_MEDIA), JSON.stringify(given));
+    return reply ? viewOf(JSON.parse(String(reply)) as Parameters<typeof viewOf>[0]) : null;
+  }
+}
+
+function withMedia(views: ParticipantView[], media: Record<string, string>): ParticipantView[] {
+  for (const v of views) {
+    const stored = media[v.id];
+    if (stored) v.media = mediaOf(JSON.parse(stored) as object);
+  }
+  return views;
 }
 
 function sortedViews(values: string[]): ParticipantView[] {

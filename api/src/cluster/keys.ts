@@ -4,6 +4,7 @@
  * database index, so the prefix is what keeps them apart).
  *
  *   room:<roomId>          hash  participant id -> member JSON (seq, instance, id, displayName, joinedAt, token)
+ *   media:<roomId>         hash  participant id -> media state JSON (absent: the default state)
  *   tok:<token>            string {p: participant id, r: room id}: sendSignal on any instance
  *   orphan:<participantId> string room id, 60 s: a member swept from a dead instance may resume as itself
  *   seq                    counter for join order
@@ -16,6 +17,7 @@
 export class Keys {
   constructor(readonly prefix: string) {}
   room = (roomId: string) => `${this.prefix}room:${roomId}`;
+  media = (roomId: string) => `${this.prefix}media:${roomId}`;
   token = (token: string) => `${this.prefix}tok:${token}`;
   orphan = (participantId: string) => `${this.prefix}orphan:${participantId}`;
   get seq() {

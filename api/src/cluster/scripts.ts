@@ -42,6 +42,7 @@ if not cur then return 0 end
 local m = cjson.decode(cur)
 if m.instance ~= ARGV[3] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[2])
+redis.call('HDEL', ARGV[1] .. 'media:' .. ARGV[5], ARGV[2])
 redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
 local mine = false
 local all = redis.call('HGETALL', KEYS[1])
@@ -101,12 +102,41 @@ for i = 1, #all, 2 do
 end
 for _, m in ipairs(gone) do
   redis.call('HDEL', KEYS[1], m.id)
+  redis.call('HDEL', ARGV[1] .. 'media:' .. ARGV[3], m.id)
   redis.call('DEL', ARGV[1] .. 'tok:' .. m.token)
   redis.call('SET', ARGV[1] .. 'orphan:' .. m.id, ARGV[3], 'EX', tonumber(ARGV[4]))
   local msg = cjson.encode({t = 'e', e = {__typename = 'ParticipantLeft', participant = {id = m.id, displayName = m.displayName, joinedAt = m.joinedAt}}})
   for _, pid in ipairs(stay) do redis.call('PUBLISH', ARGV[1] .. 'p:' .. pid, msg) end
 end
 return #gone
+`;
+
+/**
+ * KEYS: token key. ARGV: prefix, default media JSON, patch JSON (only the fields given).
+ * Merges the patch into the token owner's media state like mergeMedia
+ * (../signaling/media.ts: stopping a screen share clears its stream id), stores it and
+ * tells everyone else in the room. Returns the owner's participant JSON with its media,
+ * or false for an unknown token or a participant no longer in the room.
+ */
+export const MEDIA = `
+local rec = redis.call('GET', KEYS[1])
+if not rec then return false end
+local r = cjson.decode(rec)
+local room = ARGV[1] .. 'room:' .. r.r
+local cur = redis.call('HGET', room, r.p)
+if not cur then return false end
+local m = cjson.decode(cur)
+local mediaKey = ARGV[1] .. 'media:' .. r.r
+local media = cjson.decode(redis.call('HGET', mediaKey, r.p) or ARGV[2])
+for k, v in pairs(cjson.decode(ARGV[3])) do media[k] = v end
+if not media.screen then media.screenStreamId = cjson.null end
+redis.call('HSET', mediaKey, r.p, cjson.encode(media))
+local p = {id = m.id, displayName = m.displayName, joinedAt = m.joinedAt, media = media}
+local msg = cjson.encode({t = 'e', e = {__typename = 'ParticipantUpdated', participant = p}})
+for _, other in ipairs(redis.call('HKEYS', room)) do
+  if other ~= r.p then redis.call('PUBLISH', ARGV[1] .. 'p:' .. other, msg) end
+end
+return cjson.encode(p)
 `;
 
 /**

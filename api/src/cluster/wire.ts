@@ -4,6 +4,7 @@
  * `{"t":"h","to":<node>}`; an instance channel carries `{"t":"handed",...}`. Dates travel
  * as epoch milliseconds.
  */
+import { mediaOf, type MediaState } from '../signaling/media.js';
 import type { ParticipantView, RoomEvent } from '../signaling/types.js';
 
 /** A member as stored in a room's hash. `instance` comes right after `seq` (the takeover script relies on it). */
@@ -16,8 +17,16 @@ export interface StoredMember {
   token: string;
 }
 
+/** A participant on the wire; `media` is absent where a script has none (a swept member's leave). */
+export interface WireParticipant {
+  id: string;
+  displayName: string;
+  joinedAt: number;
+  media?: MediaState;
+}
+
 export type WireEvent =
-  | { __typename: 'ParticipantJoined' | 'ParticipantLeft'; participant: { id: string; displayName: string; joinedAt: number } }
+  | { __typename: 'ParticipantJoined' | 'ParticipantLeft' | 'ParticipantUpdated'; participant: WireParticipant }
   | { __typename: 'Signal'; from: string; kind: string; payload: string }
   | { __typename: 'ChatMessage'; id: string; seq: number; fromId: string; fromName: string; text: string; sentAt: number };
 
@@ -33,6 +42,7 @@ export function toWire(event: RoomEvent): WireEvent {
   switch (event.__typename) {
     case 'ParticipantJoined':
     case 'ParticipantLeft':
+    case 'ParticipantUpdated':
       return { __typename: event.__typename, participant: { ...event.participant, joinedAt: event.participant.joinedAt.getTime() } };
     case 'Signal':
       return event;
@@ -51,8 +61,8 @@ export function fromWire(event: WireEvent): RoomEvent {
   return { __typename: event.__typename, participant: viewOf(event.participant) };
 }
 
-export function viewOf(m: { id: string; displayName: string; joinedAt: number }): ParticipantView {
-  return { id: m.id, displayName: m.displayName, joinedAt: new Date(m.joinedAt) };
+export function viewOf(m: { id: string; displayName: string; joinedAt: number; media?: Partial<MediaState> | null }): ParticipantView {
+  return { id: m.id, displayName: m.displayName, joinedAt: new Date(m.joinedAt), media: mediaOf(m.media) };
 }
 
 export function eventMessage(event: RoomEvent): string {

@@ -218,4 +218,58 @@ describe('resume', () => {
     expect(await drain(b)).toEqual([]);
     expect(hub.participants('r1')).toHaveLength(2);
   });
+
+  it('setMediaState: starts on, announces each change to the others only, late joiners see it', async () => {
+    const hub = newHub({ maxParticipants: 8 });
+    const a = hub.join(room(), 'A');
+    const b = hub.join(room(), 'B');
+    await drain(a);
+    await drain(b);
+    expect(a.participant.media).toEqual({ audio: true, video: true, screen: false, screenStreamId: null });
+    const muted = hub.setMediaState(a.token, { audio: false });
+    expect(muted).toMatchObject({ id: a.participant.id, media: { audio: false, video: true } });
+    hub.setMediaState(a.token, { video: false, audio: null });
+    expect(await drain(a)).toEqual([]);
+    const seen = await drain(b);
+    expect(seen.map((e) => e.__typename)).toEqual(['ParticipantUpdated', 'ParticipantUpdated']);
+    // Each event keeps the state it announced.
+    expect(seen.map((e) => e.__typename === 'ParticipantUpdated' && e.participant.media)).toEqual([
+      { audio: false, video: true, screen: false, screenStreamId: null },
+      { audio: false, video: false, screen: false, screenStreamId: null },
+    ]);
+    const c = hub.join(room(), 'C');
+    const welcome = (await drain(c))[0];
+    expect(welcome?.__typename === 'Welcome' && welcome.room).toBeTruthy();
+    expect(hub.roster('r1').find((p) => p.id === a.participant.id)?.media).toMatchObject({ audio: false, video: false });
+  });
+
+  it('setMediaState refuses bad or old tokens (UNAUTHENTICATED) and bad stream ids, changing nothing', async () => {
+    const hub = newHub({ maxParticipants: 8 });
+    const a = hub.join(room(), 'A');
+    const b = hub.join(room(), 'B');
+    await drain(b);
+    const code = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => hub.setMediaState('nope', { audio: false }))).toBe('UNAUTHENTICATED');
+    expect(code(() => hub.setMediaState(a.token, { screen: true, screenStreamId: '' }))).toBe('BAD_USER_INPUT');
+    expect(a.participant.media.screen).toBe(false);
+    hub.leave(a);
+    expect(code(() => hub.setMediaState(a.token, { audio: false }))).toBe('UNAUTHENTICATED');
+    expect((await drain(b)).map((e) => e.__typename)).toEqual(['ParticipantLeft']);
+  });
+
+  it('a resumed participant keeps its media state', async () => {
+    const hub = newHub({ maxParticipants: 8, resumeGraceMs: 5000 });
+    const a = hub.join(room(), 'A', lost);
+    hub.setMediaState(a.token, { video: false });
+    const back = hub.resume(room(), a.resumeToken, null, lost);
+    const welcome = (await drain(back)).find((e) => e.__typename === 'Welcome');
+    expect(welcome?.__typename === 'Welcome' && welcome.me.media.video).toBe(false);
+  });
 });

@@ -13,6 +13,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomView } from '../rooms/model.js';
 import { normalizeDisplayName, notInRoom, payloadProblem, roomFull, signalSelf, unauthenticated } from './checks.js';
 import { Mailbox, ownedMailbox } from './mailbox.js';
+import { DEFAULT_MEDIA, mediaPatchProblem, mergeMedia, type MediaPatch } from './media.js';
 import { signResume, verifyResume } from './resume-token.js';
 import type { ChatMessageView } from '../chat/model.js';
 import type { ChatSender, Signaling } from './signaling.js';
@@ -72,7 +73,7 @@ export class SignalingHub implements Signaling {
   join(room: RoomView, displayName?: string | null, connection: Connection = openConnection): Member {
     const name = normalizeDisplayName(displayName);
     this.#checkRoom(room);
-    return this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(this.#now()) }, connection);
+    return this.#admit(room, { id: randomUUID(), displayName: name, joinedAt: new Date(this.#now()), media: DEFAULT_MEDIA }, connection);
   }
 
   /**
@@ -89,7 +90,7 @@ export class SignalingHub implements Signaling {
       const sinceBoot = this.#now() - this.#bootedAt;
       if (claims.i < this.#bootedAt && sinceBoot <= (this.#options.resumeAfterBootMs ?? 60_000)) {
         this.#checkRoom(room);
-        return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j) }, connection, true);
+        return this.#admit(room, { id: claims.p, displayName: claims.n, joinedAt: new Date(claims.j), media: DEFAULT_MEDIA }, connection, true);
       }
     }
     return this.join(room, displayName ?? claims?.n, connection);
@@ -136,6 +137,21 @@ export class SignalingHub implements Signaling {
   /** Chat: the message to everyone in the room (those briefly away get it on return). */
   deliverChat(roomId: string, message: ChatMessageView): void {
     for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
+  }
+
+  /** Sets the token owner's media state and announces it to the rest of the room. */
+  setMediaState(token: string, patch: MediaPatch): ParticipantView {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    const problem = mediaPatchProblem(patch);
+    if (problem) throw problem;
+    member.participant.media = mergeMedia(member.participant.media, patch);
+    // A snapshot: a later change must not rewrite what this event announced.
+    const participant = { ...member.participant };
+    for (const other of this.#rooms.get(member.roomId)?.values() ?? []) {
+      if (other !== member) other.events.push({ __typename: 'ParticipantUpdated', participant });
+    }
+    return participant;
   }
 
   /** Everyone in a room's call (including those briefly away), in join order. */

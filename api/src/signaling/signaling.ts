@@ -8,6 +8,7 @@
 import type { ChatMessageView } from '../chat/model.js';
 import type { RoomView } from '../rooms/model.js';
 import type { Connection, Member } from './hub.js';
+import type { MediaPatch } from './media.js';
 import type { ParticipantView, SignalKind } from './types.js';
 
 export interface ChatSender {
@@ -22,6 +23,11 @@ export interface Signaling {
   leave(member: Member): void;
   /** Relays a signal; throws (or rejects with) a ParleyError with the contract's code. */
   send(token: string, to: string, kind: SignalKind, payload: string): void | Promise<void>;
+  /**
+   * Applies a media state patch to the token's owner and tells everyone else in its room
+   * (ParticipantUpdated); returns the owner as it is now. UNAUTHENTICATED for a bad token.
+   */
+  setMediaState(token: string, patch: MediaPatch): ParticipantView | Promise<ParticipantView>;
   /** The room's members this process holds, in join order (in-process: everyone; tests and stats). */
   participants(roomId: string): ParticipantView[];
   /** Everyone in the room's call, in join order, across every instance. */

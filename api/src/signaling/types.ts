@@ -1,11 +1,14 @@
 /** The signaling core's public shapes: what a participant is and the events it receives. */
 import type { ChatMessageView } from '../chat/model.js';
 import type { RoomView } from '../rooms/model.js';
+import type { MediaState } from './media.js';
 
 export interface ParticipantView {
   id: string;
   displayName: string;
   joinedAt: Date;
+  /** Replaced (never mutated) on each setMediaState, so events keep the state they announced. */
+  media: MediaState;
 }
 
 export type SignalKind = 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE';
@@ -24,6 +27,7 @@ export type RoomEvent =
     }
   | { __typename: 'ParticipantJoined'; participant: ParticipantView }
   | { __typename: 'ParticipantLeft'; participant: ParticipantView }
+  | { __typename: 'ParticipantUpdated'; participant: ParticipantView }
   | { __typename: 'Signal'; from: string; kind: SignalKind; payload: string }
   | ({ __typename: 'ChatMessage' } & ChatMessageView);
 
