@@ -8,6 +8,7 @@
  * through MeshHandlers. Knows nothing about Svelte.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
+import type { ChatEntry } from '$lib/chat/order';
 import { Peer, type PeerOptions, type PeerState } from './peer';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
 import {
@@ -32,6 +33,8 @@ export interface MeshHandlers {
   peerError?(id: string, error: unknown): void;
   /** The signaling socket dropped (the call goes on) or came back. */
   link?(status: LinkStatus): void;
+  /** Chat messages from the room (history on Welcome, then each new one). */
+  chat?(messages: ChatEntry[]): void;
 }
 
 /** What the mesh did since it started, for the test hook. */
@@ -48,7 +51,7 @@ export interface MeshOptions {
   iceServers: RTCIceServer[];
   handlers: MeshHandlers;
   /** Tests replace the GraphQL channel and the RTCPeerConnection. */
-  openChannel?: (presence: PresenceHandlers) => SignalingChannel & { leave(): void };
+  openChannel?: (presence: PresenceHandlers) => SignalingChannel & { leave(): void; sendChat?(text: string): Promise<void> };
   createConnection?: PeerOptions['createConnection'];
 }
 
@@ -57,7 +60,7 @@ const DEPARTED_KEPT = 16;
 
 export class Mesh {
   readonly #options: MeshOptions;
-  readonly #channel: SignalingChannel & { leave(): void };
+  readonly #channel: SignalingChannel & { leave(): void; sendChat?(text: string): Promise<void> };
   readonly #peers = new Map<string, Peer>();
   readonly #members = new Map<string, RoomMember>();
   readonly #departed: Peer[] = [];
@@ -83,6 +86,7 @@ export class Mesh {
         options.handlers.link?.(status);
       },
       ended: (err) => this.#onEnded(err),
+      chat: (messages) => options.handlers.chat?.(messages),
     };
     this.#channel = options.openChannel
       ? options.openChannel(presence)
@@ -115,6 +119,11 @@ export class Mesh {
   /** Mute/unmute or camera off/on for everyone at once. */
   setEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     for (const track of this.#options.localStream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+  }
+
+  /** Posts to the room's chat over the call's socket (lib/chat/chat.svelte.ts calls it). */
+  sendChat(text: string): Promise<void> {
+    return this.#channel.sendChat?.(text) ?? Promise.reject(new Error('This channel has no chat'));
   }
 
   /** Leaves the call: every Peer closed, the subscription ended. Idempotent. */

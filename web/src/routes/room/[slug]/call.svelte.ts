@@ -11,6 +11,7 @@ import { Mesh } from '$lib/rtc/mesh';
 import type { PeerState } from '$lib/rtc/peer';
 import type { LinkStatus, RoomMember } from '$lib/rtc/signaling-channel';
 import { installTestHook } from '$lib/rtc/test-hook';
+import { ChatState } from '$lib/chat/chat.svelte';
 
 export type CallPhase = 'joining' | 'live' | 'ended';
 
@@ -28,6 +29,8 @@ interface RemoteMedia {
 
 export class Call {
   readonly media: LocalMedia;
+  /** The room chat (lib/chat): fed by the mesh, sent over the call's socket. */
+  readonly chat: ChatState;
   #phase = $state<CallPhase>('joining');
   #me = $state.raw<RoomMember | null>(null);
   #participants = $state.raw<readonly RoomMember[]>([]);
@@ -49,6 +52,10 @@ export class Call {
     media: LocalMedia,
   ) {
     this.media = media;
+    this.chat = new ChatState({
+      send: (text) => this.#mesh?.sendChat(text) ?? Promise.reject(new Error('Not in the call yet.')),
+      me: () => this.#me?.id ?? null,
+    });
   }
 
   get phase(): CallPhase {
@@ -110,6 +117,7 @@ export class Call {
         ended: (err) => this.#end(err),
         link: (status) => (this.#link = status),
         peerError: (id, err) => console.warn(`Parley: negotiation with ${id} hit a snag`, err),
+        chat: (messages) => this.chat.receive(messages),
       },
     });
     installTestHook(() => this.#mesh);
