@@ -25,6 +25,8 @@ export interface MeshHandlers {
   roster(participants: readonly RoomMember[], me: RoomMember): void;
   peerState(id: string, state: PeerState): void;
   peerStream(id: string, stream: MediaStream): void;
+  /** Another stream of theirs besides the camera (a shared screen; ./screen-share.ts). */
+  peerExtraStream?(id: string, stream: MediaStream): void;
   /** The participant left (or we rejoined): its Peer is closed. */
   peerRemoved(id: string): void;
   /** The call ended: `error` when the server or the network ended it. */
@@ -72,6 +74,8 @@ export class Mesh {
   #me: RoomMember | null = null;
   #left = false;
   #link: LinkStatus = 'connected';
+  /** The screen we share, given to every Peer now and to come. */
+  #screen: MediaStream | null = null;
 
   /** Joins the call at once; the Welcome starts the negotiations. */
   constructor(options: MeshOptions) {
@@ -124,6 +128,12 @@ export class Mesh {
   /** Posts to the room's chat over the call's socket (lib/chat/chat.svelte.ts calls it). */
   sendChat(text: string): Promise<void> {
     return this.#channel.sendChat?.(text) ?? Promise.reject(new Error('This channel has no chat'));
+  }
+
+  /** Shares a screen with everyone (null: stops); Peers made later get it too. */
+  setScreen(stream: MediaStream | null): void {
+    this.#screen = stream;
+    for (const peer of this.#peers.values()) peer.setScreen(stream);
   }
 
   /** Leaves the call: every Peer closed, the subscription ended. Idempotent. */
@@ -222,6 +232,8 @@ export class Mesh {
       handlers.peerState(id, state);
     });
     peer.on('stream', (stream) => handlers.peerStream(id, stream));
+    peer.on('extraStream', (stream) => handlers.peerExtraStream?.(id, stream));
+    if (this.#screen) peer.setScreen(this.#screen);
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
     handlers.peerState(id, peer.state);
