@@ -40,6 +40,7 @@ interface Hook {
   stats(): Promise<InboundSummary[]>;
   counters(): Counters | null;
   link(): 'connected' | 'reconnecting' | null;
+  senders(): { id: string; kind: string; trackId: string | null; label: string | null; readyState: string | null }[];
   forceIceRestart(peerId: string): boolean;
 }
 declare global {
@@ -81,6 +82,26 @@ export async function openRoom(
   await page.getByRole('heading', { level: 1 }).waitFor();
   return { name, context, page, errors, id: '', clickedAt: 0 };
 }
+
+/**
+ * Caps every camera the page opens at 320x240 (four-person meshes on two cores; see
+ * STACK.md). A test-side init script: the app asks for what it always asks for.
+ */
+export async function smallCameras(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const md = navigator.mediaDevices;
+    const original = md.getUserMedia.bind(md);
+    md.getUserMedia = (c?: MediaStreamConstraints) => {
+      if (c && c.video) {
+        const base = typeof c.video === 'object' ? c.video : {};
+        c = { ...c, video: { ...base, width: { ideal: 320, max: 320 }, height: { ideal: 240, max: 240 }, frameRate: { max: 15 } } };
+      }
+      return original(c);
+    };
+  });
+}
+
+export const senders = (p: Person) => p.page.evaluate(() => window.__parley?.senders() ?? []);
 
 /** Types the name and clicks "Join call"; resolves once the server welcomed us. */
 export async function join(person: Person): Promise<Person> {

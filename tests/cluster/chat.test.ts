@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => cluster?.close());
 
 it('senders on two instances at once: everyone on both sees one gapless order', async () => {
-  const [a, b] = [cluster.servers[0]!, cluster.servers[1]!];
+  const a = cluster.servers[0]!;
+  const b = cluster.servers[1]!;
   const { slug } = await createRoom(a.url, 'Cluster chat');
   const people = [
     await Participant.join(a.wsUrl, slug, 'A1'),

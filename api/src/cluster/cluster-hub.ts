@@ -141,6 +141,17 @@ export class ClusterHub implements Signaling {
     throw notInRoom();
   }
 
+  /** One script: checks the token, merges and stores the state, tells the rest of the room. */
+  async setMediaState(token: string, patch: MediaPatch): Promise<ParticipantView> {
+    const problem = mediaPatchProblem(patch);
+    if (problem) throw problem;
+    const view = await this.#directory.setMedia(token, patch);
+    if (!view) throw unauthenticated();
+    const local = this.#streams.get(view.id)?.member;
+    if (local) local.participant.media = view.media;
+    return view;
+  }
+
   /** Chat: the token's owner and room from Redis, or UNAUTHENTICATED. */
   async chatSender(token: string): Promise<ChatSender> {
     const sender = await this.#directory.chatSender(token);
@@ -155,17 +166,6 @@ export class ClusterHub implements Signaling {
    */
   deliverChat(roomId: string, message: ChatMessageView): Promise<void> {
     return this.#directory.broadcast(roomId, eventMessage({ __typename: 'ChatMessage', ...message }));
-  }
-
-  /** One script: checks the token, merges and stores the state, tells the rest of the room. */
-  async setMediaState(token: string, patch: MediaPatch): Promise<ParticipantView> {
-    const problem = mediaPatchProblem(patch);
-    if (problem) throw problem;
-    const view = await this.#directory.setMedia(token, patch);
-    if (!view) throw unauthenticated();
-    const local = this.#streams.get(view.id)?.member;
-    if (local) local.participant.media = view.media;
-    return view;
   }
 
   /** Everyone in the room's call on every instance, in join order. */

@@ -55,13 +55,13 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
         await hub.send(input.token, input.to, input.kind, input.payload);
         return true;
       },
-      sendChatMessage: (_root, { input }) => chat.send(input.token, input.text),
       // Media state: budgeted with the participant's signals (a toggle is as cheap as a candidate).
       setMediaState: async (_root, { input }) => {
         budgets.spend('sendSignal', input.token);
         const { token, ...patch } = input;
         return hub.setMediaState(token, patch);
       },
+      sendChatMessage: (_root, { input }) => chat.send(input.token, input.text),
     },
     Room: {
       // A Welcome carries the roster as of the join (cluster mode); otherwise ask the hub.

@@ -127,18 +127,6 @@ export class SignalingHub implements Signaling {
     recipient.events.push({ __typename: 'Signal', from: sender.participant.id, kind, payload });
   }
 
-  /** Chat: the token's owner and room, or UNAUTHENTICATED. */
-  chatSender(token: string): ChatSender {
-    const member = this.#byToken.get(token);
-    if (!member) throw unauthenticated();
-    return { participant: member.participant, roomId: member.roomId };
-  }
-
-  /** Chat: the message to everyone in the room (those briefly away get it on return). */
-  deliverChat(roomId: string, message: ChatMessageView): void {
-    for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
-  }
-
   /** Sets the token owner's media state and announces it to the rest of the room. */
   setMediaState(token: string, patch: MediaPatch): ParticipantView {
     const member = this.#byToken.get(token);
@@ -152,6 +140,18 @@ export class SignalingHub implements Signaling {
       if (other !== member) other.events.push({ __typename: 'ParticipantUpdated', participant });
     }
     return participant;
+  }
+
+  /** Chat: the token's owner and room, or UNAUTHENTICATED. */
+  chatSender(token: string): ChatSender {
+    const member = this.#byToken.get(token);
+    if (!member) throw unauthenticated();
+    return { participant: member.participant, roomId: member.roomId };
+  }
+
+  /** Chat: the message to everyone in the room (those briefly away get it on return). */
+  deliverChat(roomId: string, message: ChatMessageView): void {
+    for (const member of this.#rooms.get(roomId)?.values() ?? []) member.events.push({ __typename: 'ChatMessage', ...message });
   }
 
   /** Everyone in a room's call (including those briefly away), in join order. */

@@ -26,6 +26,12 @@ export const RoomDocument = graphql(`
         id
         displayName
         joinedAt
+        media {
+          audio
+          video
+          screen
+          screenStreamId
+        }
       }
     }
   }
@@ -58,6 +64,12 @@ export const JoinRoomDocument = graphql(`
           id
           displayName
           joinedAt
+          media {
+            audio
+            video
+            screen
+            screenStreamId
+          }
         }
         room {
           id
@@ -65,6 +77,12 @@ export const JoinRoomDocument = graphql(`
             id
             displayName
             joinedAt
+            media {
+              audio
+              video
+              screen
+              screenStreamId
+            }
           }
         }
       }
@@ -73,6 +91,12 @@ export const JoinRoomDocument = graphql(`
           id
           displayName
           joinedAt
+          media {
+            audio
+            video
+            screen
+            screenStreamId
+          }
         }
       }
       ... on ParticipantLeft {
@@ -80,6 +104,25 @@ export const JoinRoomDocument = graphql(`
           id
           displayName
           joinedAt
+          media {
+            audio
+            video
+            screen
+            screenStreamId
+          }
+        }
+      }
+      ... on ParticipantUpdated {
+        participant {
+          id
+          displayName
+          joinedAt
+          media {
+            audio
+            video
+            screen
+            screenStreamId
+          }
         }
       }
       ... on Signal {
@@ -123,5 +166,20 @@ export const SendChatMessageDocument = graphql(`
 export const SendSignalDocument = graphql(`
   mutation SendSignal($input: SignalInput!) {
     sendSignal(input: $input)
+  }
+`);
+
+/** Tells the others what we send (mute, camera, screen); sent over the joinRoom socket. */
+export const SetMediaStateDocument = graphql(`
+  mutation SetMediaState($input: MediaStateInput!) {
+    setMediaState(input: $input) {
+      id
+      media {
+        audio
+        video
+        screen
+        screenStreamId
+      }
+    }
   }
 `);

@@ -5,6 +5,8 @@
  * owner; knows nothing about peers.
  */
 
+import { deviceConstraint } from './devices';
+
 export type MediaMode = 'camera-and-mic' | 'mic-only' | 'listen-only';
 
 export interface LocalMedia {
@@ -69,21 +71,34 @@ export function describeMedia({ mode, problem }: Pick<LocalMedia, 'mode' | 'prob
  * Asks for camera and microphone, falling back as described above. Never rejects. On a
  * page without mediaDevices (plain http off localhost) it is listen only.
  */
-export async function acquireMedia(): Promise<LocalMedia> {
+export async function acquireMedia(choice: { camera?: string | null; microphone?: string | null } = {}): Promise<LocalMedia> {
   const devices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
   if (!devices?.getUserMedia) {
     return { stream: new MediaStream(), mode: 'listen-only', problem: 'unavailable' };
   }
+  const cam = choice.camera ?? null;
+  const mic = choice.microphone ?? null;
+  // The remembered devices exactly (an `ideal` id loses to a better resolution match);
+  // one that is gone falls back to the default.
+  const ask = async (video: boolean): Promise<MediaStream> => {
+    const exact = { audio: deviceConstraint(true, mic, true), video: video ? deviceConstraint(VIDEO_CONSTRAINTS, cam, true) : false };
+    if (!cam && !mic) return devices.getUserMedia(exact);
+    try {
+      return await devices.getUserMedia(exact);
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name !== 'OverconstrainedError' && name !== 'NotFoundError') throw err;
+      return devices.getUserMedia({ audio: true, video: video ? VIDEO_CONSTRAINTS : false });
+    }
+  };
   let first: MediaProblem;
   try {
-    const stream = await devices.getUserMedia({ audio: true, video: VIDEO_CONSTRAINTS });
-    return { stream, mode: 'camera-and-mic', problem: null };
+    return { stream: await ask(true), mode: 'camera-and-mic', problem: null };
   } catch (err) {
     first = problemOf(err);
   }
   try {
-    const stream = await devices.getUserMedia({ audio: true });
-    return { stream, mode: 'mic-only', problem: first };
+    return { stream: await ask(false), mode: 'mic-only', problem: first };
   } catch (err) {
     return { stream: new MediaStream(), mode: 'listen-only', problem: problemOf(err) };
   }

@@ -2,13 +2,14 @@
  * The mesh keeps one Peer per other participant in step with presence, over a fake
  * channel and fake RTCPeerConnections: the newcomer offers, the others wait.
  */
+import { DEFAULT_MEDIA } from './media-state';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Mesh, type MeshHandlers } from './mesh';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS } from './reconcile';
 import type { PresenceHandlers, SignalKind } from './signaling-channel';
 import { FakeMediaStream, FakeRTCPeerConnection, FakeTrack } from './testing/fake-peer-connection';
 
-const member = (id: string) => ({ id, displayName: id.toUpperCase(), joinedAt: '2026-01-01T00:00:00Z' });
+const member = (id: string) => ({ id, displayName: id.toUpperCase(), joinedAt: '2026-01-01T00:00:00Z', media: { ...DEFAULT_MEDIA } });
 const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
 };

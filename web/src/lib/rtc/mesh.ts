@@ -2,13 +2,15 @@
  * The call as a full mesh: one Peer per other participant, kept in step with presence.
  * Who offers: the newcomer, to everyone listed in its Welcome; those already there make a
  * Peer on ParticipantJoined and wait for its offer. A participant who leaves has its Peer
- * closed. Mute and camera off toggle `track.enabled`, which needs no renegotiation.
+ * closed. Media state goes to the server through the channel; track changes (camera
+ * off/on, another device) are replaceTrack on every Peer: no renegotiation.
  * After a resume (same participant, new socket) the mesh stays as it is: media is peer to
  * peer and never stopped; presence is reconciled by ./reconcile.ts. Owned by the page's call state (routes/room/[slug]/call.svelte.ts); reports upward only
  * through MeshHandlers. Knows nothing about Svelte.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
 import type { ChatEntry } from '$lib/chat/order';
+import type { MediaState } from './media-state';
 import { Peer, type PeerOptions, type PeerState } from './peer';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
 import {
@@ -52,17 +54,21 @@ export interface MeshOptions {
   localStream: MediaStream;
   iceServers: RTCIceServer[];
   handlers: MeshHandlers;
+  /** What we announce at the first Welcome (no camera or microphone: off). */
+  initialMedia?: MediaState;
   /** Tests replace the GraphQL channel and the RTCPeerConnection. */
-  openChannel?: (presence: PresenceHandlers) => SignalingChannel & { leave(): void; sendChat?(text: string): Promise<void> };
+  openChannel?: (presence: PresenceHandlers) => MeshChannel;
   createConnection?: PeerOptions['createConnection'];
 }
+
+type MeshChannel = SignalingChannel & { leave(): void; setMedia?(patch: Partial<MediaState>): void; sendChat?(text: string): Promise<void> };
 
 /** How many closed Peers the test hook can still inspect. */
 const DEPARTED_KEPT = 16;
 
 export class Mesh {
   readonly #options: MeshOptions;
-  readonly #channel: SignalingChannel & { leave(): void; sendChat?(text: string): Promise<void> };
+  readonly #channel: MeshChannel;
   readonly #peers = new Map<string, Peer>();
   readonly #members = new Map<string, RoomMember>();
   readonly #departed: Peer[] = [];
@@ -85,6 +91,11 @@ export class Mesh {
       resumed: (me, participants) => this.#onResumed(me, participants),
       joined: (p) => this.#onJoined(p),
       left: (p) => this.#onLeft(p),
+      updated: (p) => {
+        if (!this.#members.has(p.id)) return;
+        this.#members.set(p.id, p);
+        this.#roster();
+      },
       link: (status) => {
         this.#link = status;
         options.handlers.link?.(status);
@@ -94,7 +105,7 @@ export class Mesh {
     };
     this.#channel = options.openChannel
       ? options.openChannel(presence)
-      : new GraphQLRoomChannel(options.slug, options.displayName, presence);
+      : new GraphQLRoomChannel(options.slug, options.displayName, presence, undefined, options.initialMedia);
     this.#channel.onSignal((s) => this.#onSignal(s));
   }
 
@@ -134,6 +145,16 @@ export class Mesh {
   setScreen(stream: MediaStream | null): void {
     this.#screen = stream;
     for (const peer of this.#peers.values()) peer.setScreen(stream);
+  }
+
+  /** Tells the others what we send (mute, camera, screen); the last change wins. */
+  setMedia(patch: Partial<MediaState>): void {
+    this.#channel.setMedia?.(patch);
+  }
+
+  /** Sends `track` (null: nothing) instead of what went out of its kind, on every link; no renegotiation. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await Promise.all([...this.#peers.values()].map((peer) => peer.replaceTrack(kind, track)));
   }
 
   /** Leaves the call: every Peer closed, the subscription ended. Idempotent. */

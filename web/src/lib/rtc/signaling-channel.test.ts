@@ -2,12 +2,13 @@
  * The room channel's reconnection: backoff between attempts, one subscription at a time,
  * resuming with the latest resume token, signals held while the socket is down.
  */
+import { DEFAULT_MEDIA } from './media-state';
 import { describe, expect, it, vi } from 'vitest';
 import { GraphQLRequestError } from '$lib/graphql/errors';
 import type { SubscriptionSink } from '$lib/graphql/client';
 import { GraphQLRoomChannel, type PresenceHandlers, type RoomTransport } from './signaling-channel';
 
-const member = (id: string) => ({ id, displayName: id.toUpperCase(), joinedAt: '2026-01-01T00:00:00Z' });
+const member = (id: string) => ({ id, displayName: id.toUpperCase(), joinedAt: '2026-01-01T00:00:00Z', media: { ...DEFAULT_MEDIA } });
 
 interface Sub {
   variables: Record<string, unknown>;
@@ -27,6 +28,10 @@ function setup() {
     },
     mutate: vi.fn(async (_doc: unknown, variables: { input: Record<string, unknown> }) => {
       mutations.push(variables.input);
+      if (!('to' in variables.input)) {
+        const { token: _token, ...media } = variables.input;
+        return { setMediaState: { id: 'm', media } };
+      }
       return { sendSignal: true };
     }),
     setTimeout: (cb: () => void, ms: number) => {
@@ -44,6 +49,7 @@ function setup() {
     left: vi.fn(),
     link: vi.fn(),
     ended: vi.fn(),
+    updated: vi.fn(),
   };
   const channel = new GraphQLRoomChannel('room', 'Me', handlers, transport);
   const last = () => subs[subs.length - 1]!;
@@ -172,5 +178,26 @@ describe('GraphQLRoomChannel reconnection', () => {
     t.welcome('m', 1);
     t.channel.leave();
     expect(t.subs[0]!.stopped).toBe(true);
+  });
+});
+
+describe('GraphQLRoomChannel media state', () => {
+  it('announces our state after Welcome with the token, passes ParticipantUpdated on, re-announces after a new Welcome', async () => {
+    const t = setup();
+    t.channel.setMedia({ audio: false });
+    expect(t.mutations).toEqual([]); // no token yet
+    t.welcome('m', 1);
+    expect(t.mutations).toEqual([{ token: 't1', ...DEFAULT_MEDIA, audio: false }]);
+    await vi.waitFor(() => expect(t.mutations).toHaveLength(1));
+
+    const bob = { ...member('b'), media: { ...DEFAULT_MEDIA, video: false } };
+    t.last().sink.next({ joinRoom: { __typename: 'ParticipantUpdated', participant: bob } });
+    expect(t.handlers.updated).toHaveBeenCalledWith(bob);
+
+    // A resume that came too late (a fresh Welcome: the server thinks we are unmuted).
+    t.drop();
+    t.fire();
+    t.welcome('m2', 2);
+    await vi.waitFor(() => expect(t.mutations.at(-1)).toEqual({ token: 't2', ...DEFAULT_MEDIA, audio: false }));
   });
 });

@@ -11,8 +11,9 @@ import { mutate, subscribe } from '$lib/graphql/client';
 import { GraphQLRequestError } from '$lib/graphql/errors';
 import { backoffDelay } from './backoff';
 import type { SignalKind } from '$lib/graphql/generated/graphql';
-import { JoinRoomDocument, SendChatMessageDocument, SendSignalDocument } from '$lib/graphql/operations';
+import { JoinRoomDocument, SendChatMessageDocument, SendSignalDocument, SetMediaStateDocument } from '$lib/graphql/operations';
 import type { ChatEntry } from '$lib/chat/order';
+import { MediaStatePublisher, type MediaState } from './media-state';
 
 export type { SignalKind } from '$lib/graphql/generated/graphql';
 
@@ -21,6 +22,8 @@ export interface RoomMember {
   id: string;
   displayName: string;
   joinedAt: string;
+  /** What they say they send (mute, camera, screen). */
+  media: MediaState;
 }
 
 /** A signal addressed to us; `payload` is already parsed from its JSON text. */
@@ -49,6 +52,8 @@ export interface PresenceHandlers {
   resumed(me: RoomMember, participants: RoomMember[]): void;
   joined(participant: RoomMember): void;
   left(participant: RoomMember): void;
+  /** Someone else's media state changed. */
+  updated?(participant: RoomMember): void;
   /** The socket dropped (we are reconnecting) or came back. */
   link(status: LinkStatus): void;
   /** The subscription ended for good: `error` unless we left ourselves. */
@@ -104,14 +109,34 @@ export class GraphQLRoomChannel implements SignalingChannel {
   #status: LinkStatus = 'connected';
   #left = false;
   #outbox: Outgoing[] = [];
+  readonly #media: MediaStatePublisher;
 
   /** Joins the room's call now; presence reaches `handlers`, signals reach onSignal. */
-  constructor(slug: string, displayName: string | undefined, handlers: PresenceHandlers, transport: RoomTransport = browserTransport) {
+  constructor(
+    slug: string,
+    displayName: string | undefined,
+    handlers: PresenceHandlers,
+    transport: RoomTransport = browserTransport,
+    initialMedia?: MediaState,
+  ) {
     this.#slug = slug;
     this.#displayName = displayName;
     this.#handlers = handlers;
     this.#io = transport;
+    this.#media = new MediaStatePublisher((state) => this.#sendMedia(state), initialMedia);
     this.#connect();
+  }
+
+  /** Announces our media state (absent fields keep their value); the last change wins. */
+  setMedia(patch: Partial<MediaState>): void {
+    this.#media.set(patch);
+  }
+
+  async #sendMedia(state: MediaState): Promise<MediaState> {
+    const token = this.#token;
+    if (!token || this.#left) throw new Error('not joined');
+    const { setMediaState } = await this.#io.mutate(SetMediaStateDocument, { input: { token, ...state } });
+    return setMediaState.media;
   }
 
   get status(): LinkStatus {
@@ -184,6 +209,9 @@ export class GraphQLRoomChannel implements SignalingChannel {
           case 'ParticipantLeft':
             this.#handlers.left(event.participant);
             break;
+          case 'ParticipantUpdated':
+            this.#handlers.updated?.(event.participant);
+            break;
           case 'Signal':
             this.#deliver(event.from, event.kind, event.payload);
             break;
@@ -212,6 +240,7 @@ export class GraphQLRoomChannel implements SignalingChannel {
     else this.#handlers.welcome(me, participants);
     if (same) this.#flushOutbox();
     else this.#dropOutbox(); // addressed to peers of a participant we no longer are
+    this.#media.welcomed(me.media);
   }
 
   #onDrop(error?: GraphQLRequestError): void {
@@ -226,6 +255,7 @@ export class GraphQLRoomChannel implements SignalingChannel {
       return;
     }
     this.#setStatus('reconnecting');
+    this.#media.offline();
     let delay = backoffDelay(this.#attempt++, this.#io.random);
     const retryAfter = error?.errors[0]?.extensions?.retryAfterMs;
     if (error?.code === 'RATE_LIMITED' && typeof retryAfter === 'number') delay = Math.max(delay, retryAfter);

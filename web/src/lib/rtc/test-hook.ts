@@ -36,6 +36,15 @@ export interface InboundSummary {
   audio: { audioLevel: number; totalAudioEnergy: number; totalSamplesDuration: number };
 }
 
+/** What one link sends of a kind: the track's device label (a switch changes it). */
+export interface SenderSnapshot {
+  id: string;
+  kind: string;
+  trackId: string | null;
+  label: string | null;
+  readyState: string | null;
+}
+
 export interface ParleyTestHook {
   me(): string | null;
   peers(): PeerSnapshot[];
@@ -45,6 +54,8 @@ export interface ParleyTestHook {
   counters(): Counters | null;
   /** The signaling socket: 'reconnecting' while it is down. */
   link(): LinkStatus | null;
+  /** Every link's senders: which local track each one sends now. */
+  senders(): SenderSnapshot[];
   /** Runs the ICE-failure recovery (an ICE restart) on the link to `peerId`. */
   forceIceRestart(peerId: string): boolean;
 }
@@ -124,6 +135,19 @@ export function installTestHook(mesh: () => Mesh | null): void {
       };
     },
     link: () => mesh()?.link ?? null,
+    senders: () =>
+      [...(mesh()?.peers ?? [])].flatMap(([id, peer]) =>
+        peer.connection
+          .getTransceivers()
+          .filter((t) => t.currentDirection !== 'stopped')
+          .map((t) => ({
+            id,
+            kind: t.receiver.track.kind,
+            trackId: t.sender.track?.id ?? null,
+            label: t.sender.track?.label ?? null,
+            readyState: t.sender.track?.readyState ?? null,
+          })),
+      ),
     forceIceRestart: (peerId) => {
       const peer = mesh()?.peers.get(peerId);
       peer?.restartIce();

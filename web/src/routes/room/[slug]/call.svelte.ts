@@ -1,17 +1,23 @@
 /**
  * A call as the room page sees it: who is in it, one tile per other participant with
- * its stream and connection state, and our mute/camera switches. Wraps a Mesh (which
- * knows nothing about Svelte) and turns its callbacks into reactive state; components
- * only read this and call its methods.
+ * its stream, media state, speaking flag and link quality, and our mute/camera switches.
+ * Wraps a Mesh (which knows nothing about Svelte), the speaker and stats samplers, and
+ * our LocalMediaState; turns their callbacks into reactive state. Components only read
+ * this and call its methods.
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
 import { fetchIceServers } from '$lib/rtc/ice-servers';
-import { describeMedia, type LocalMedia } from '$lib/rtc/media';
+import { describeMedia } from '$lib/rtc/media';
+import { DEFAULT_MEDIA, type MediaState } from '$lib/rtc/media-state';
 import { Mesh } from '$lib/rtc/mesh';
 import type { PeerState } from '$lib/rtc/peer';
+import type { LinkQuality } from '$lib/rtc/quality';
 import type { LinkStatus, RoomMember } from '$lib/rtc/signaling-channel';
+import { SpeakerSampler } from '$lib/rtc/speaker-sampler';
+import { StatsSampler } from '$lib/rtc/stats-sampler';
 import { installTestHook } from '$lib/rtc/test-hook';
 import { ChatState } from '$lib/chat/chat.svelte';
+import type { LocalMediaState } from './local-media.svelte';
 
 export type CallPhase = 'joining' | 'live' | 'ended';
 
@@ -20,6 +26,9 @@ export interface RemoteTile {
   name: string;
   state: PeerState;
   stream: MediaStream | null;
+  media: MediaState;
+  speaking: boolean;
+  quality: LinkQuality | null;
 }
 
 interface RemoteMedia {
@@ -28,30 +37,45 @@ interface RemoteMedia {
 }
 
 export class Call {
-  readonly media: LocalMedia;
+  readonly local: LocalMediaState;
   /** The room chat (lib/chat): fed by the mesh, sent over the call's socket. */
   readonly chat: ChatState;
   #phase = $state<CallPhase>('joining');
   #me = $state.raw<RoomMember | null>(null);
   #participants = $state.raw<readonly RoomMember[]>([]);
   #remote = $state.raw<ReadonlyMap<string, RemoteMedia>>(new Map());
-  #muted = $state(false);
-  #videoOff = $state(false);
+  #speaking = $state.raw<ReadonlySet<string>>(new Set());
+  #activeSpeaker = $state<string | null>(null);
+  #quality = $state.raw<ReadonlyMap<string, LinkQuality>>(new Map());
   #error = $state<string | null>(null);
   #link = $state<LinkStatus>('connected');
   #mesh: Mesh | null = null;
+  #stats: StatsSampler | null = null;
+  #speakers: SpeakerSampler | null = null;
+  #unlisten: (() => void) | null = null;
 
-  readonly tiles = $derived.by((): RemoteTile[] => {
-    const names = new Map(this.#participants.map((p) => [p.id, p.displayName]));
-    return [...this.#remote].map(([id, m]) => ({ id, name: names.get(id) ?? 'Someone', ...m }));
-  });
+  readonly #members = $derived(new Map(this.#participants.map((p) => [p.id, p])));
+
+  readonly tiles = $derived.by((): RemoteTile[] =>
+    [...this.#remote].map(([id, m]) => {
+      const member = this.#members.get(id);
+      return {
+        id,
+        name: member?.displayName ?? 'Someone',
+        ...m,
+        media: member?.media ?? DEFAULT_MEDIA,
+        speaking: this.#speaking.has(id),
+        quality: this.#quality.get(id) ?? null,
+      };
+    }),
+  );
 
   constructor(
     readonly slug: string,
     readonly displayName: string | undefined,
-    media: LocalMedia,
+    local: LocalMediaState,
   ) {
-    this.media = media;
+    this.local = local;
     this.chat = new ChatState({
       send: (text) => this.#mesh?.sendChat(text) ?? Promise.reject(new Error('Not in the call yet.')),
       me: () => this.#me?.id ?? null,
@@ -68,16 +92,14 @@ export class Call {
     return this.#participants;
   }
   get muted(): boolean {
-    return this.#muted;
+    return this.local.muted || !this.local.hasMic;
   }
   get videoOff(): boolean {
-    return this.#videoOff;
+    return this.local.videoOff || !this.local.hasCamera;
   }
-  get hasAudio(): boolean {
-    return this.media.stream.getAudioTracks().length > 0;
-  }
-  get hasVideo(): boolean {
-    return this.media.stream.getVideoTracks().length > 0;
+  /** The remote participant heard last (kept until someone else speaks). */
+  get activeSpeaker(): string | null {
+    return this.#activeSpeaker;
   }
   /** 'reconnecting' while the socket to the server is down; the call's media goes on. */
   get link(): LinkStatus {
@@ -89,18 +111,25 @@ export class Call {
   }
   /** The media fallback sentence ("…you joined with audio only."), if any. */
   get mediaNotice(): string | null {
-    return describeMedia(this.media, true);
+    return this.local.current ? describeMedia(this.local.current, true) : null;
+  }
+  /** The stats sampler, for whoever acts on link figures (bandwidth, details). */
+  get stats(): StatsSampler | null {
+    return this.#stats;
   }
 
   /** Joins once the ICE servers are known (pass a prefetched list to save a round trip). */
   async start(iceServersPromise: Promise<RTCIceServer[]> = fetchIceServers()): Promise<void> {
     const iceServers = await iceServersPromise;
-    if (this.#phase === 'ended') return;
-    this.#mesh = new Mesh({
+    const tracks = this.local.tracks;
+    if (this.#phase === 'ended' || !tracks) return;
+    const mesh = new Mesh({
       slug: this.slug,
       displayName: this.displayName,
-      localStream: this.media.stream,
+      localStream: tracks.stream,
       iceServers,
+      // Without a camera or microphone (or denied) we show as camera off / muted.
+      initialMedia: { ...DEFAULT_MEDIA, audio: !this.muted, video: !this.videoOff },
       handlers: {
         roster: (participants, me) => {
           this.#me = me;
@@ -120,35 +149,55 @@ export class Call {
         chat: (messages) => this.chat.receive(messages),
       },
     });
+    this.#mesh = mesh;
+    this.#unlisten = tracks.onTrack((kind, track) => void mesh.replaceTrack(kind, track));
+    const links = () => [...mesh.peers].map(([id, peer]): [string, RTCPeerConnection] => [id, peer.connection]);
+    const media = (id: string) => this.#members.get(id)?.media ?? DEFAULT_MEDIA;
+    this.#stats = new StatsSampler(links, (id) => media(id).video);
+    this.#stats.onSample((id, _sample, quality) => (this.#quality = new Map(this.#quality).set(id, quality)));
+    this.#speakers = new SpeakerSampler(links, (id) => !media(id).audio, ({ speaking, active }) => {
+      this.#speaking = speaking;
+      if (active) this.#activeSpeaker = active;
+    });
+    this.#stats.start();
+    this.#speakers.start();
     installTestHook(() => this.#mesh);
   }
 
   toggleMute(): void {
-    this.#muted = !this.#muted;
-    this.#setEnabled('audio', !this.#muted);
+    const muted = !this.local.muted;
+    this.local.setMuted(muted);
+    this.#mesh?.setMedia({ audio: !muted && this.local.hasMic });
   }
 
-  toggleVideo(): void {
-    this.#videoOff = !this.#videoOff;
-    this.#setEnabled('video', !this.#videoOff);
-  }
-
-  #setEnabled(kind: 'audio' | 'video', enabled: boolean): void {
-    if (this.#mesh) this.#mesh.setEnabled(kind, enabled);
-    else for (const t of this.media.stream.getTracks()) if (t.kind === kind) t.enabled = enabled;
+  /** Stop video releases the camera; Start video opens it again. Rejects if it cannot. */
+  async toggleVideo(): Promise<void> {
+    const off = !this.local.videoOff;
+    if (off) this.#mesh?.setMedia({ video: false });
+    await this.local.setVideoOff(off);
+    if (!off) this.#mesh?.setMedia({ video: true });
   }
 
   /** Leaves the call (idempotent); the page decides what happens to the camera. */
   leave(): void {
     if (this.#phase === 'ended') return;
     this.#phase = 'ended';
+    this.#stopSamplers();
     this.#mesh?.leave();
   }
 
   #end(err?: GraphQLRequestError): void {
     this.#phase = 'ended';
+    this.#stopSamplers();
     this.#remote = new Map();
     if (err) this.#error = err.message;
+  }
+
+  #stopSamplers(): void {
+    this.#stats?.stop();
+    this.#speakers?.stop();
+    this.#unlisten?.();
+    this.#unlisten = null;
   }
 
   #update(id: string, change: Partial<RemoteMedia>): void {
@@ -157,5 +206,6 @@ export class Call {
     const current = next.get(id) ?? { state: 'connecting' as const, stream: null };
     next.set(id, { ...current, ...change });
     this.#remote = next;
+    if (!this.#members.has(id) && this.#activeSpeaker === id) this.#activeSpeaker = null;
   }
 }
