@@ -4,7 +4,7 @@
  * process) does not share its event loop or steal its core. A child reports its ports
  * over IPC and answers memory and CPU questions (after a full GC) over the same channel.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -33,6 +33,8 @@ export interface ServerChild {
   memory(): Promise<MemorySample>;
   /** CPU microseconds (user + system) the child used so far. */
   cpu(): Promise<number>;
+  /** Writes a heap snapshot (after full GCs) in the child; resolves to its file name. */
+  snapshot(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,8 @@ export async function startChild(
     cwd,
     execArgv: ['--expose-gc', '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout (the servers' logs, Parley's at info) is dropped: writing it still costs them as in production.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   live.add(child);
   let seq = 0;
@@ -119,6 +122,7 @@ export async function startChild(
     url: `http://127.0.0.1:${port}`,
     memory: () => ask<MemorySample>('memory'),
     cpu: () => ask<number>('cpu'),
+    snapshot: () => ask<string>('snapshot'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -161,10 +165,24 @@ export const RAISED_LIMITS = {
   RATE_LIMIT_SIGNALS: '1000000',
 };
 
-/** Parley's production app (api/src/app.ts) in a child, configured by environment as server.ts is. */
+/**
+ * Parley's production app (api/src/app.ts) in a child, configured by environment as
+ * server.ts is. With BENCH_DATABASE_URL set (a PostgreSQL URL whose user may create
+ * databases), each start gets a fresh database there instead of embedded PGlite: on a
+ * machine too loaded for PGlite's initdb to finish in time.
+ */
 export async function startParley(env: Record<string, string> = {}): Promise<ServerChild> {
+  const admin = process.env.BENCH_DATABASE_URL;
+  if (admin) {
+    const name = `parley_bench_${process.pid}_${++databases}`;
+    execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`]);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATABASE_URL: url.toString(), ...env }, API_DIR);
+  }
   return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), ...env }, API_DIR);
 }
+let databases = 0;
 
 export interface ExternalProcess {
   pid: number;

@@ -2,7 +2,7 @@
  * Result rows, the printed table and the files in bench/results/: latest.json (every row
  * plus the raw details and the machine) and latest.md (the summary README links to).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { round } from './stats.js';
@@ -20,6 +20,18 @@ export interface Row {
   target?: string;
   met?: boolean | null;
   note?: string;
+  /** When the row was measured (rows kept from an earlier `--only` run keep theirs). */
+  measuredAt?: string;
+}
+
+/** The rows and date of the last results file, if there is one. */
+export function readPrevious(file: string): { rows: Row[]; date: string } | null {
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[]; machine: { date: string } };
+    return { rows: json.rows, date: json.machine.date };
+  } catch {
+    return null;
+  }
 }
 
 /** A row compared with a reference: met when the ratio is within `limit` in the good direction. */

@@ -60,6 +60,8 @@ export interface ThroughputResult {
   lost: number;
   refused: number;
   outOfOrder: number;
+  /** Open loop: signals still in flight 100 ms after the last send (the server fell behind). */
+  late?: number;
 }
 
 /**
@@ -108,4 +110,112 @@ export async function closedLoop(pairs: [Conn, Conn][], window: number, warmupMs
     refused: refused + errors,
     outOfOrder,
   };
+}
+
+/** Sequence numbers of open-loop trials start here, so a late signal of a trial is never counted in the next. */
+let trialBase = 0;
+
+/**
+ * Open loop: signals go out at `rate` per second (spread over the pairs, whatever comes
+ * back) for `durationMs`; one not delivered within `graceMs` after the last send is lost.
+ * `offered` is the rate the load generator really achieved (it may be starved itself).
+ */
+export async function openLoop(pairs: [Conn, Conn][], rate: number, durationMs: number, send: Sender, graceMs = 1_000): Promise<ThroughputResult & { offered: number }> {
+  const base = (trialBase += 10_000_000);
+  let sent = 0;
+  let received = 0;
+  let refused = 0;
+  let outOfOrder = 0;
+  const next = pairs.map(() => base);
+  for (const [, b] of pairs) {
+    let expect = base;
+    b.onEvent = (e) => {
+      if (e.type !== 'signal') return;
+      const seq = seqOf(e.payload);
+      if (seq < base) return;
+      received++;
+      if (seq !== expect) outOfOrder++;
+      expect = seq + 1;
+    };
+  }
+  const errors0 = pairs.reduce((n, [a]) => n + a.errors, 0);
+  const t0 = performance.now();
+  let turn = 0;
+  for (;;) {
+    const now = performance.now() - t0;
+    const due = Math.floor((Math.min(now, durationMs) * rate) / 1000);
+    while (sent < due) {
+      const i = turn++ % pairs.length;
+      const [a, b] = pairs[i]!;
+      sent++;
+      const r = send(a, b, candidate(next[i]!++));
+      if (r instanceof Promise) void r.then((ok) => !ok && refused++, () => refused++);
+    }
+    if (now >= durationMs) break;
+    await sleep(2);
+  }
+  const elapsed = performance.now() - t0;
+  // Keeping up: what was sent is delivered promptly, not queued up for later.
+  await until(() => received + refused >= sent, 100, 'in-flight signals').catch(() => {});
+  const late = sent - received - refused;
+  await until(() => received + refused >= sent, graceMs, 'in-flight signals').catch(() => {});
+  const errors = pairs.reduce((n, [a]) => n + a.errors, 0) - errors0;
+  for (const [, b] of pairs) b.onEvent = () => {};
+  return { perSecond: (received * 1000) / elapsed, offered: (sent * 1000) / elapsed, sent, received, lost: sent - received, refused: refused + errors, outOfOrder, late };
+}
+
+export interface Trial {
+  rate: number;
+  offered: number;
+  lost: number;
+  refused: number;
+  late: number;
+  perSecond: number;
+}
+
+/**
+ * The highest open-loop rate delivered with nothing lost (and no more than 1% late):
+ * doubles from `start` until a rate loses signals (or `max`, or the load generator cannot
+ * offer the rate itself), then bisects `steps` times between the last clean rate and the
+ * first lossy one. Returns the delivered rate of the best clean trial (0 if even `start`
+ * lost), whether the load generator was the limit, and every trial.
+ */
+export async function lossFreeRate(
+  pairs: [Conn, Conn][],
+  send: Sender,
+  opts: { start: number; max: number; durationMs: number; steps: number },
+): Promise<{ rate: number; generatorBound: boolean; trials: Trial[] }> {
+  const trials: Trial[] = [];
+  let best = 0;
+  let generatorBound = false;
+  const clean = async (rate: number) => {
+    const r = await openLoop(pairs, rate, opts.durationMs, send);
+    trials.push({ rate, offered: Math.round(r.offered), lost: r.lost, refused: r.refused, late: r.late ?? 0, perSecond: Math.round(r.perSecond) });
+    await sleep(200); // let the server drain before the next trial
+    // More than 1% still queued after the window counts as falling behind.
+    const ok = r.lost === 0 && r.refused === 0 && r.outOfOrder === 0 && (r.late ?? 0) <= r.sent / 100;
+    if (ok) best = Math.max(best, r.perSecond);
+    if (r.offered < rate * 0.9) generatorBound = true;
+    return ok;
+  };
+  let good = 0;
+  let bad = 0;
+  for (let rate = opts.start; rate <= opts.max; rate *= 2) {
+    const ok = await clean(rate);
+    if (generatorBound) return { rate: best, generatorBound, trials };
+    if (ok) good = rate;
+    else {
+      bad = rate;
+      break;
+    }
+  }
+  if (bad === 0) return { rate: best, generatorBound, trials };
+  let low = good;
+  let high = bad;
+  for (let i = 0; i < opts.steps && high - low > opts.start / 4 && !generatorBound; i++) {
+    const mid = Math.round((low + high) / 2);
+    if (await clean(mid)) low = mid;
+    else high = mid;
+  }
+  return { rate: best, generatorBound, trials };
 }

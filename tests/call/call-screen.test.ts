@@ -59,8 +59,10 @@ async function fitsTheWindow(page: Page): Promise<void> {
     expect(b.x + b.width, `${name} right`).toBeLessThanOrEqual(box.w + 0.5);
     expect(b.x, `${name} left`).toBeGreaterThanOrEqual(0);
   }
-  for (const tile of await page.locator('[data-tile]').all()) {
-    const b = (await tile.boundingBox())!;
+  // One read of every tile (a speaker view may move tiles between reads).
+  const tiles = await page.locator('[data-tile]').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
+  expect(tiles.length).toBeGreaterThan(0);
+  for (const b of tiles) {
     expect(b.y + b.height).toBeLessThanOrEqual(box.h);
     expect(b.width).toBeGreaterThan(60);
   }
@@ -76,12 +78,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function clickUntilSeen(actor: Person, button: string, watchers: Person[], selector: string): Promise<number[]> {
   for (const w of watchers) {
     await w.page.evaluate((sel) => {
-      const win = window as unknown as { __seenAt: number | null };
+      const win = window as unknown as { __seenAt: number | null; __seenObserver?: MutationObserver };
+      win.__seenObserver?.disconnect(); // one watch at a time
       win.__seenAt = null;
       const check = () => {
         if (win.__seenAt === null && document.querySelector(sel)) win.__seenAt = Date.now();
       };
-      new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
+      win.__seenObserver = new MutationObserver(check);
+      win.__seenObserver.observe(document.body, { subtree: true, childList: true, attributes: true });
       check();
     }, selector);
   }
@@ -111,6 +115,13 @@ describe('the call screen, four people', () => {
   it('fills the window at 1280x800 and 390x844: no scrolling, controls and tiles in view', async () => {
     slug = await newRoom(server.url, 'Weekly Sync');
     [ada, bo, cy, dee] = await Promise.all([person('Ada'), person('Bo'), person('Cy'), person('Dee')]);
+    // Before joining: the preview shows the microphone's level (the fake one beeps) and Settings.
+    const meter = ada.page.getByRole('meter', { name: 'Microphone level' });
+    await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await ada.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await expect.poll(() => ada.page.getByLabel('Camera', { exact: true }).locator('option').count(), { timeout: 20_000 }).toBe(3);
+    await ada.page.screenshot({ path: joinPath(SHOTS, 'prejoin-1280x800.png') });
+    await ada.page.getByRole('button', { name: 'Settings', exact: true }).click();
     for (const p of [ada, bo, cy, dee]) await join(p);
     for (const p of [ada, bo, cy, dee]) await firstFramesFrom(p, everyone.filter((o) => o !== p), 40_000);
     for (const p of [ada, bo, cy, dee]) expect(await p.page.locator('[data-tile] video[data-participant-id]').count()).toBe(3);
@@ -199,8 +210,8 @@ describe('the call screen, four people', () => {
     const [micId, micLabel] = micOptions.at(-1)!;
     const before = await senders(dee);
     await camera.selectOption(camId!);
-    await mic.selectOption(micId!);
     await expect.poll(async () => (await senders(dee)).filter((s) => s.kind === 'video').map((s) => s.label), { timeout: 30_000 }).toEqual([camLabel, camLabel, camLabel]);
+    await mic.selectOption(micId!);
     await expect.poll(async () => (await senders(dee)).filter((s) => s.kind === 'audio').map((s) => s.label), { timeout: 30_000 }).toEqual([micLabel, micLabel, micLabel]);
     const after = await senders(dee);
     expect(after.map((s) => s.trackId)).not.toEqual(before.map((s) => s.trackId));

@@ -153,6 +153,9 @@ describe('a three-person call', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       expect(await heard()).toBeGreaterThan(h0 + 0.5);
       expect(await eve.page.getByRole('button', { name: 'Stop video' }).isDisabled()).toBe(true);
+      // Without a camera she shows as camera off to the others (her initial, not a black frame).
+      for (const p of [ada, bo]) await p.page.locator(`[data-tile="${eve.id}"][data-camera-off]`).waitFor({ timeout: 10_000 });
+      expect(await ada.page.locator(`[data-tile="${eve.id}"][data-muted]`).count()).toBe(0);
       expect(eve.errors).toEqual([]);
     } finally {
       await strict.close();

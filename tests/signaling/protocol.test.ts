@@ -1,6 +1,6 @@
 /**
- * graphql-transport-ws rules mercurius does not enforce on its own, refused with the
- * protocol's close codes (api/src/graphql/ws-guard.ts); the server stays healthy.
+ * graphql-transport-ws rules, refused with the protocol's close codes by graphql-ws's
+ * server (api/src/graphql/socket-transport.ts); the server stays healthy.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';

@@ -4,8 +4,9 @@
  * namespace (see tests/vitest.config.ts); the blocking below also holds outside it.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { blockNonLoopback, launchChromium } from '../support/browser.js';
+import { editorText, resultText, setQuery } from '../support/graphiql.js';
 import { startServer, type RunningServer } from '../support/server.js';
 
 let server: RunningServer;
@@ -18,30 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-type CodeMirrorElement = { CodeMirror: { setValue(v: string): void; getValue(): string } };
-
-/** Puts `query` in the editor exactly (typing would auto-close braces), then lets GraphiQL see it. */
-async function setQuery(page: Page, query: string): Promise<void> {
-  const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
-  await editor.waitFor({ state: 'visible' });
-  await editor.evaluate((el, q) => (el as unknown as CodeMirrorElement).CodeMirror.setValue(q), query);
-  await expect.poll(() => editor.evaluate((el) => (el as unknown as CodeMirrorElement).CodeMirror.getValue())).toBe(query);
-  // GraphiQL re-parses the operation (its name, for operationName) on a 100 ms debounce;
-  // executing sooner sends the previous operation's name with the new text.
-  await page.waitForTimeout(400);
-}
-
-/** The text of GraphiQL's result pane. */
-function resultText(page: Page): Promise<string> {
-  return page
-    .locator('.result-window')
-    .first()
-    .evaluate((el) => {
-      const cm = el.querySelector('.CodeMirror') as unknown as Partial<CodeMirrorElement> | null;
-      return cm?.CodeMirror?.getValue() ?? (el as HTMLElement).innerText;
-    });
-}
 
 test('GraphiQL renders offline and runs { iceServers { urls } }', async () => {
   const context = await browser.newContext();
@@ -63,6 +40,40 @@ test('GraphiQL renders offline and runs { iceServers { urls } }', async () => {
 
   expect(attempted).toEqual([]);
   expect(pageErrors).toEqual([]);
+  await context.close();
+});
+
+test('/graphiql?query=&variables=&operationName= opens that operation, and the address bar follows edits', async () => {
+  const query = 'query First {\n  iceServers { urls }\n}\n\nquery Second($slug: String!) {\n  room(slug: $slug) { slug }\n}\n';
+  const variables = '{ "slug": "no-such-room" }';
+  const context = await browser.newContext();
+  const { attempted } = await blockNonLoopback(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.url}/graphiql?${new URLSearchParams({ query, variables, operationName: 'Second' })}`);
+
+  await expect.poll(() => editorText(page, '.graphiql-query-editor')).toBe(query);
+  expect(await editorText(page, '.graphiql-editor-tool > .graphiql-editor:first-child')).toBe(variables);
+  // The link's operationName picks Second of the two; its variables go with it.
+  await page.locator('.graphiql-execute-button').click();
+  await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"data"');
+  expect(JSON.parse(await resultText(page))).toEqual({ data: { room: null } });
+
+  // Editing rewrites the address bar in place, so the address is always the operation on screen.
+  const edited = '{ iceServers { urls } }';
+  await setQuery(page, edited);
+  await expect.poll(() => new URL(page.url()).searchParams.get('query')).toBe(edited);
+  expect(new URL(page.url()).searchParams.get('variables')).toBe(variables);
+  const shared = page.url();
+
+  // Shared as a link: a fresh profile opens on the same operation.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await otherPage.goto(shared);
+  await expect.poll(() => editorText(otherPage, '.graphiql-query-editor')).toBe(edited);
+  await other.close();
+
+  expect(attempted).toEqual([]);
   await context.close();
 });
 
@@ -94,6 +105,8 @@ test('GraphiQL joins a call (the README operation) and shows the events arriving
   expect((await bob.send(graphiqlId, 'OFFER', '{"type":"offer","sdp":"v=0"}')).ok).toBe(true);
   await expect.poll(() => resultText(page), { timeout: 15_000 }).toContain('"Signal"');
   expect(await resultText(page)).toContain(bob.id);
+  // The README selects payloadJSON: the offer shows as an object over several lines.
+  expect(await resultText(page)).toMatch(/"payloadJSON": \{\n\s+"type": "offer",\n\s+"sdp": "v=0"/);
 
   bob.close();
   expect(attempted).toEqual([]);

@@ -1,4 +1,5 @@
 /** What every resolver gets in its context, beyond mercurius's own fields. */
+import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { RoomRepository } from '../rooms/room-repository.js';
 
@@ -8,5 +9,7 @@ declare module 'mercurius' {
     rooms: () => RoomRepository;
     /** The WebSocket a subscription or socket-borne mutation came on; absent over HTTP. */
     socket?: WebSocket;
+    /** The WebSocket's upgrade request (its `ip` honours TRUST_PROXY); over HTTP, use `reply.request`. */
+    request?: FastifyRequest;
   }
 }

@@ -1,13 +1,15 @@
 /**
- * The GraphQL transport: mercurius on /graphql over HTTP POST and WebSocket
- * (graphql-transport-ws), with queries and mutations also executed on the socket so a
- * client's signals share one ordered channel with its subscription.
+ * The GraphQL transports on /graphql: mercurius for HTTP (POST and GET, graphql-jit on),
+ * graphql-ws for the WebSocket (graphql-transport-ws; socket-transport.ts), where queries
+ * and mutations also run, so a client's signals share one ordered channel with its
+ * subscription. Both run the same schema and resolvers and shape errors the same way.
  */
 import { readFileSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import mercurius from 'mercurius';
 import type { WebSocket } from 'ws';
+import type { GraphQLField, GraphQLSchema } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { SignalingHub, type Member } from '../signaling/hub.js';
 import type { Signaling } from '../signaling/signaling.js';
@@ -17,9 +19,10 @@ import { RoomRepository } from '../rooms/room-repository.js';
 import { serverSecret } from '../db/secrets.js';
 import { buildResolvers } from './resolvers.js';
 import { formatErrors } from './errors.js';
-import { maxSelections } from './limits.js';
+import { MAX_DEPTH, MAX_SELECTIONS, maxSelections } from './limits.js';
 import { startHeartbeat } from './heartbeat.js';
-import { guardSocket } from './ws-guard.js';
+import { createSocketTransport } from './socket-transport.js';
+import { handleProtocols } from 'graphql-ws';
 import { sameOriginUpgrade } from '../http/security.js';
 import './context.js';
 
@@ -34,14 +37,25 @@ declare module 'fastify' {
   }
 }
 
+type SubscriptionResolver = Pick<GraphQLField<unknown, unknown>, 'subscribe' | 'resolve'>;
+
+/** Puts each Subscription field's subscribe and resolve on the executable schema. */
+function attachSubscriptions(schema: GraphQLSchema, resolvers: Record<string, SubscriptionResolver>): void {
+  const fields = schema.getSubscriptionType()?.getFields() ?? {};
+  for (const [name, { subscribe, resolve }] of Object.entries(resolvers)) {
+    const field = fields[name];
+    if (!field) throw new Error(`Subscription.${name} has a resolver but is not in the schema`);
+    field.subscribe = subscribe;
+    field.resolve = resolve;
+  }
+}
+
 const schema = readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8');
 
 /** Close code for a participant cut off for not reading its events (RFC 6455 "try again later"). */
 const CLOSE_SLOW_CONSUMER = 1013;
 /** Close code on shutdown: "service restart", so clients reconnect and resume. */
 const CLOSE_SERVICE_RESTART = 1012;
-/** Close code of a socket that ended without a close frame (RFC 6455). */
-const CLOSE_ABNORMAL = 1006;
 /** How often the server pings each socket; a socket that missed one ping is dropped. */
 export const HEARTBEAT_MS = 4_000;
 
@@ -79,6 +93,14 @@ export default fp(
     app.decorate('signalingSockets', sockets);
     app.decorate('lostSockets', lost);
 
+    // mercurius registers GET /graphql (HTTP queries); its WebSocket upgrades go to
+    // graphql-ws instead. Added before @fastify/websocket, whose own onRoute hook reads the
+    // wsHandler set here.
+    const transport = createSocketTransport(app, { schema: () => app.graphql.schema, lostSockets: lost });
+    app.addHook('onRoute', (route) => {
+      if (route.url === '/graphql' && route.method === 'GET') route.wsHandler = transport.handler as never;
+    });
+
     await app.register(websocket, {
       // On shutdown: tell every client "service restart" (they reconnect and resume), then
       // end the streams. Closing first means no client reads a `complete` as a leave.
@@ -91,40 +113,31 @@ export default fp(
       },
       options: {
         maxPayload: 1024 * 1024,
+        handleProtocols,
         verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) =>
           sameOriginUpgrade(origin, req.headers.host),
       },
     });
-    // Runs before mercurius sees the socket: its close listener must know the code first.
-    app.websocketServer.on('connection', (socket: WebSocket) => {
-      socket.once('close', (code) => {
-        if (code === CLOSE_ABNORMAL) lost.add(socket);
-      });
-      guardSocket(socket);
-    });
     const heartbeat = startHeartbeat(app.websocketServer, HEARTBEAT_MS);
 
+    // mercurius without its own subscriptions would take joinRoom's { subscribe, resolve }
+    // for a plain resolver: the socket transport's subscriptions are attached below.
+    const { Subscription: subscriptionResolvers, ...resolvers } = buildResolvers(app);
     await app.register(mercurius, {
       schema,
-      resolvers: buildResolvers(app) as never,
+      resolvers: resolvers as never,
       path: '/graphql',
       graphiql: false,
-      // Deep enough for GraphiQL's introspection query, shallow enough to stop abuse.
-      queryDepth: 16,
+      queryDepth: MAX_DEPTH,
       allowBatchedQueries: false,
-      validationRules: [maxSelections(500)],
+      validationRules: [maxSelections(MAX_SELECTIONS)],
+      // Compile a query with graphql-jit from its second use.
+      jit: 1,
       errorFormatter: formatErrors,
       context: () => ({ rooms: () => new RoomRepository(app.orm.em.fork()) }),
-      subscription: {
-        fullWsTransport: true,
-        // graphql-transport-ws pings as well; the WebSocket heartbeat above finds dead peers.
-        keepAlive: 10_000,
-        context: (socket: WebSocket) => ({
-          socket,
-          rooms: () => new RoomRepository(app.orm.em.fork()),
-        }),
-      },
     });
+
+    attachSubscriptions(app.graphql.schema, subscriptionResolvers as Record<string, SubscriptionResolver>);
 
     app.addHook('onClose', async () => heartbeat.stop());
   },

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Resolvers } from './generated/resolvers.js';
-import { DateTime } from './scalars.js';
+import { DateTime, JSONScalar, readableJson } from './scalars.js';
 import { KnownRooms, createRoom, findRoom } from '../rooms/room-service.js';
 import { ErrorCode, ParleyError } from '../rooms/errors.js';
 import { stunUrl } from '../stun/ice-servers.js';
@@ -33,6 +33,7 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
   });
   return {
     DateTime,
+    JSON: JSONScalar,
     Query: {
       room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
       iceServers: (_root, _args, ctx) => {
@@ -66,6 +67,10 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     Room: {
       // A Welcome carries the roster as of the join (cluster mode); otherwise ask the hub.
       participants: (room) => (room as { participants?: ParticipantView[] }).participants ?? hub.roster(room.id),
+    },
+    Signal: {
+      // For reading (GraphiQL): clients that relay keep using payload, byte for byte.
+      payloadJSON: (signal) => readableJson(signal.payload),
     },
     Welcome: {
       chat: (welcome) => (welcome as { chat?: unknown[] }).chat ?? [],

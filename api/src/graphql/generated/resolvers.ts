@@ -169,6 +169,8 @@ export type Signal = {
    * The same payload parsed, for reading (GraphiQL pretty-prints it): an
    * RTCSessionDescriptionInit, an RTCIceCandidateInit or null. Clients that relay
    * signals should keep using payload, which is exactly what the sender sent.
+   * (sendSignal accepts only JSON text; were a payload ever not JSON, this field would
+   * hold it as a plain string rather than null.)
    */
   payloadJSON?: Maybe<Scalars['JSON']['output']>;
 };

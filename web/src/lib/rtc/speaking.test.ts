@@ -47,6 +47,10 @@ describe('SpeakingDetector', () => {
     d.sample('a', { audioLevel: 0.1 }, 0);
     d.sample('b', { audioLevel: 0.4 }, 0);
     expect(d.active(0)).toBe('b');
+    // Someone louder does not take over while the active speaker still speaks.
+    d.sample('a', { audioLevel: 0.9 }, 200);
+    d.sample('b', { audioLevel: 0.3 }, 200);
+    expect(d.active(200)).toBe('b');
     d.sample('a', { audioLevel: 0.2 }, 2000);
     d.sample('b', { audioLevel: 0 }, 2000);
     expect(d.active(2000)).toBe('a');

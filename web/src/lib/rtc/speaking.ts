@@ -51,11 +51,16 @@ export class SpeakingDetector {
     return out;
   }
 
-  /** The loudest of those speaking now; else whoever spoke last stays active. */
+  /**
+   * The active speaker: the current one while it still speaks (so a speaker view does
+   * not jump between voices), else the loudest of those speaking, else whoever spoke last.
+   */
   active(now: number): string | null {
+    const speaking = this.speaking(now);
+    if (this.#active !== null && speaking.has(this.#active)) return this.#active;
     let loudest: string | null = null;
     let level = -1;
-    for (const id of this.speaking(now)) {
+    for (const id of speaking) {
       const t = this.#tracks.get(id)!;
       if (t.level > level) [loudest, level] = [id, t.level];
     }

@@ -25,6 +25,8 @@ export class DeviceSettings {
   #lists = $state.raw<DeviceLists>({ camera: [], microphone: [], speaker: [] });
   #choice = $state.raw<DeviceChoice>(loadChoice());
   #notice = $state<string | null>(null);
+  /** Switches run one at a time, in the order asked: the last choice wins. */
+  #queue: Promise<void> = Promise.resolve();
   readonly speakerSupported = canChooseSpeaker();
 
   constructor(private readonly media: LocalMediaState) {
@@ -67,7 +69,12 @@ export class DeviceSettings {
   }
 
   /** The person picked a device: switch to it (keeping the current one if it fails) and remember it. */
-  async choose(kind: DeviceKind, id: string): Promise<void> {
+  choose(kind: DeviceKind, id: string): Promise<void> {
+    this.#queue = this.#queue.then(() => this.#switch(kind, id));
+    return this.#queue;
+  }
+
+  async #switch(kind: DeviceKind, id: string): Promise<void> {
     this.#notice = null;
     if (kind !== 'speaker') {
       try {
