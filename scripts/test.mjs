@@ -2,8 +2,9 @@
 /**
  * `pnpm test`: the one command that says whether Parley works. Runs, in order, stopping
  * at the first failure with what to do about it:
- *   preflight (Chromium, turnutils_stunclient, PostgreSQL), codegen check, typecheck,
- *   production build, API unit tests, web unit tests, cross-process tests.
+ *   preflight (Chromium, turnutils_stunclient, PostgreSQL, Redis), codegen check, typecheck,
+ *   production build plus the web test build (`pnpm build:test`), API unit tests, web unit
+ *   tests, cross-process tests.
  * The last line is always `N passed, N failed` (tests counted from vitest's summaries)
  * so CI can read it.
  *
@@ -17,6 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const isRoot = process.getuid?.() === 0;
 
 const totals = { passed: 0, failed: 0 };
@@ -103,6 +106,29 @@ function runVitest(cmd, args) {
   });
 }
 
+/** Sends PING (after AUTH when the URL has a password) and resolves on +PONG; rejects otherwise. */
+function pingRedis(url) {
+  const { hostname, port, username, password } = new URL(url);
+  return new Promise((res, rej) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 6379) });
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+    let reply = '';
+    socket.on('connect', () => {
+      const auth = password ? `AUTH ${username ? `${decodeURIComponent(username)} ` : ''}${decodeURIComponent(password)}\r\n` : '';
+      socket.write(`${auth}PING\r\n`);
+    });
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('+PONG')) {
+        socket.end();
+        res();
+      } else if (reply.startsWith('-')) socket.destroy(new Error(reply.trim()));
+    });
+    socket.on('error', rej);
+    socket.on('close', () => rej(new Error(reply.trim() || 'connection closed')));
+  });
+}
+
 async function preflight() {
   banner('preflight: tools the tests need');
   const problems = [];
@@ -140,8 +166,19 @@ async function preflight() {
       await client.end().catch(() => {});
     }
   }
+  try {
+    await pingRedis(TEST_REDIS_URL);
+  } catch (err) {
+    problems.push(
+      `Redis is not reachable at ${TEST_REDIS_URL} (${err.message}); the cluster tests need it.\n` +
+        'Start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 (install: apt-get install -y redis-server), ' +
+        'or set TEST_REDIS_URL.',
+    );
+  }
   if (problems.length) fail('preflight', problems.join('\n'));
-  console.log(`Chromium ${CHROMIUM_PATH}, turnutils_stunclient, PostgreSQL at ${TEST_DATABASE_URL}: ok`);
+  console.log(
+    `Chromium ${CHROMIUM_PATH}, turnutils_stunclient, PostgreSQL at ${TEST_DATABASE_URL}, Redis at ${TEST_REDIS_URL}: ok`,
+  );
 }
 
 /** The command prefix that runs a command in a fresh loopback-only network namespace. */
@@ -175,7 +212,12 @@ async function testStep(name, cmd, args, hint) {
 await preflight();
 await step('codegen check', 'node', ['scripts/codegen-check.mjs'], 'Run `pnpm codegen` and commit the generated files.');
 await step('typecheck (pnpm -r check)', 'pnpm', ['-r', 'check'], 'Fix the type errors above.');
-await step('build (pnpm build)', 'pnpm', ['build'], 'The production build failed; the browser tests need it.');
+await step(
+  'build (pnpm build:test)',
+  'pnpm',
+  ['build:test'],
+  'The build failed: the production build (which tests/build checks) or the web test build the browser tests use.',
+);
 await testStep('API tests', 'pnpm', ['--filter', '@parley/api', 'test'], 'See the failing API tests above.');
 await testStep('web tests', 'pnpm', ['--filter', '@parley/web', 'test'], 'See the failing web tests above.');
 await testStep(

@@ -8,8 +8,10 @@ const config = {
     runes: true,
   },
   kit: {
-    // The API process mounts build/handler.js inside Fastify (see api/src).
-    adapter: adapter({ out: 'build' }),
+    // The API process mounts build/handler.js inside Fastify (see api/src). A test build
+    // (PARLEY_TEST_BUILD=1, with the browser tests' hook) goes to build-test/ instead, so
+    // it never overwrites what production serves.
+    adapter: adapter({ out: process.env.PARLEY_TEST_BUILD === '1' ? 'build-test' : 'build' }),
     // SvelteKit adds the hashes of its own inline scripts to script-src. The API adds the
     // other security headers (api/src/http/security.ts).
     csp: {

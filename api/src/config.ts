@@ -14,7 +14,10 @@ export interface Config {
   publicStunUrl: string | null;
   /** Binding requests per second allowed per source address (token bucket refill rate). */
   stunRateLimit: number;
-  /** Test-only: answer STUN with the mapped port shifted by this much (0 = truthful). */
+  /**
+   * Test-only, never read from the environment: answer STUN with the mapped port shifted
+   * by this much (0 = truthful). Only in-process tests set it, through configFor().
+   */
   stunTestPortShift: number;
   /** A PostgreSQL URL; null selects the embedded PGlite database under dataDir. */
   databaseUrl: string | null;
@@ -42,7 +45,10 @@ export interface Config {
    */
   trustProxy: boolean | string;
   logLevel: string;
-  /** Directory of the built SvelteKit app (adapter-node output); null serves no UI. */
+  /**
+   * Directory of the built SvelteKit app (adapter-node output); null serves web/build.
+   * Production never sets it; tests point it at the test build (web/build-test).
+   */
   webBuildDir: string | null;
   production: boolean;
 }
@@ -115,7 +121,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     stunPort: int(env, 'STUN_PORT', 3478, 0, 65535),
     publicStunUrl,
     stunRateLimit: int(env, 'STUN_RATE_LIMIT', 50, 1, 1_000_000),
-    stunTestPortShift: int(env, 'STUN_TEST_PORT_SHIFT', 0, 0, 1000),
+    stunTestPortShift: 0,
     databaseUrl,
     dataDir: resolve(cwd, str(env, 'DATA_DIR') ?? '.data'),
     maxParticipants: int(env, 'MAX_PARTICIPANTS', 8, 1, 1000),

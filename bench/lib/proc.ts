@@ -172,15 +172,17 @@ export const RAISED_LIMITS = {
  * machine too loaded for PGlite's initdb to finish in time.
  */
 export async function startParley(env: Record<string, string> = {}): Promise<ServerChild> {
+  // The web test build: the call benchmark reads window.__parley, which production pages lack.
+  const web = join(REPO_ROOT, 'web', 'build-test');
   const admin = process.env.BENCH_DATABASE_URL;
   if (admin) {
     const name = `parley_bench_${process.pid}_${++databases}`;
     execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`]);
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATABASE_URL: url.toString(), ...env }, API_DIR);
+    return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATABASE_URL: url.toString(), WEB_BUILD_DIR: web, ...env }, API_DIR);
   }
-  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), ...env }, API_DIR);
+  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), WEB_BUILD_DIR: web, ...env }, API_DIR);
 }
 let databases = 0;
 

@@ -1,7 +1,8 @@
 /**
  * Runs Parley's production server as a child process on a free port, the way `pnpm start`
- * does (NODE_ENV=production, tsx on api/src/server.ts, cwd api/), and stops it the way an
- * operator does (SIGTERM). Used by every cross-process test in tests/.
+ * does (NODE_ENV=production, plain node on the build api/dist/server.js, cwd api/), and
+ * stops it the way an operator does (SIGTERM). Used by every cross-process test in tests/.
+ * Serves the web test build (window.__parley). Needs `pnpm build:test` first (scripts/test.mjs runs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const API_DIR = join(REPO_ROOT, 'api');
+/** The built server `pnpm start` runs. */
+export const SERVER_ENTRY = join(API_DIR, 'dist', 'server.js');
+/** The web test build (`pnpm build:test`): production's pages plus window.__parley for the browser tests. */
+export const WEB_TEST_BUILD_DIR = join(REPO_ROOT, 'web', 'build-test');
 
 // A cold start runs initdb for the embedded database: seconds when idle, tens of seconds on a loaded 2-core machine.
 const READY_TIMEOUT_MS = 120_000;
@@ -116,6 +121,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     HOST: '127.0.0.1',
     STUN_PORT: '0',
     LOG_LEVEL: 'warn',
+    // The production server serving the test build of the pages (WEB_BUILD_DIR is only ever set by tests).
+    WEB_BUILD_DIR: WEB_TEST_BUILD_DIR,
   });
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) delete env[key];
@@ -124,9 +131,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   env.PORT = String(port);
   env.DATA_DIR = dataDir;
 
-  // `node --import tsx` rather than the tsx binary: the binary runs the server in a
-  // grandchild, and a SIGKILL of the binary would orphan it.
-  const [command, args] = withParentDeathSignal(process.execPath, ['--import', 'tsx', 'src/server.ts']);
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`No server build at ${SERVER_ENTRY}: run \`pnpm build:test\` first.`);
+  if (env.WEB_BUILD_DIR && !existsSync(join(env.WEB_BUILD_DIR, 'handler.js'))) {
+    throw new Error(`No web build at ${env.WEB_BUILD_DIR}: run \`pnpm build:test\` first.`);
+  }
+  // node itself, as `pnpm start` runs it (no pnpm in between, so a SIGKILL reaches the server).
+  const [command, args] = withParentDeathSignal(process.execPath, ['--enable-source-maps', SERVER_ENTRY]);
   const child = spawn(command, args, {
     cwd: API_DIR,
     env,

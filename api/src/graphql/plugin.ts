@@ -24,6 +24,7 @@ import { startHeartbeat } from './heartbeat.js';
 import { createSocketTransport } from './socket-transport.js';
 import { handleProtocols } from 'graphql-ws';
 import { sameOriginUpgrade } from '../http/security.js';
+import { SCHEMA_FILE } from '../paths.js';
 import './context.js';
 
 declare module 'fastify' {
@@ -50,7 +51,7 @@ function attachSubscriptions(schema: GraphQLSchema, resolvers: Record<string, Su
   }
 }
 
-const schema = readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8');
+const schema = readFileSync(SCHEMA_FILE, 'utf8');
 
 /** Close code for a participant cut off for not reading its events (RFC 6455 "try again later"). */
 const CLOSE_SLOW_CONSUMER = 1013;

@@ -17,8 +17,7 @@ import type { MercuriusContext } from 'mercurius';
 
 /** The client's address: the HTTP request's, or the WebSocket upgrade request's. */
 function clientAddress(ctx: MercuriusContext): string {
-  const request = ctx.reply?.request ?? (ctx as { request?: { ip?: string } }).request;
-  return request?.ip ?? 'unknown';
+  return (ctx.reply?.request ?? ctx.request)?.ip ?? 'unknown';
 }
 
 export function buildResolvers(app: FastifyInstance): Resolvers {
@@ -37,7 +36,8 @@ export function buildResolvers(app: FastifyInstance): Resolvers {
     Query: {
       room: (_root, { slug }, ctx) => findRoom(ctx.rooms(), slug),
       iceServers: (_root, _args, ctx) => {
-        const url = stunUrl(app.config, app.stun.port, ctx.reply?.request?.headers.host);
+        // Over HTTP or on the socket (the page asks there, see web/src/lib/rtc/ice-servers.ts).
+        const url = stunUrl(app.config, app.stun.port, (ctx.reply?.request ?? ctx.request)?.headers.host);
         const servers: { urls: string[]; username?: string; credential?: string }[] = url ? [{ urls: [url] }] : [];
         // The username names who asked (the client address), for coturn's logs.
         const turn = turnIceServer(app.config, clientAddress(ctx));

@@ -4,10 +4,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fp from 'fastify-plugin';
+import { GRAPHIQL_DIR } from '../paths.js';
 
-const bundleDir = fileURLToPath(new URL('../../dist/graphiql', import.meta.url));
+const bundleDir = GRAPHIQL_DIR;
 const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

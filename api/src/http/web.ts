@@ -5,15 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import { BASELINE_HEADERS } from './security.js';
+import { WEB_BUILD_DIR } from '../paths.js';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-/** Where `pnpm build` puts the web app, relative to this file. */
-export const defaultWebBuildDir = fileURLToPath(new URL('../../../web/build', import.meta.url));
+/** Where `pnpm build` puts the web app. */
+export const defaultWebBuildDir = WEB_BUILD_DIR;
 
 export default fp(
   async (app) => {

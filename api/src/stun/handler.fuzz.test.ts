@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TransportAddress } from './address.js';
 import { getXorMappedAddress } from './attributes.js';
 import { createStunHandler } from './handler.js';
+import { STUN_RECV_BUFFER } from './thread.js';
 import { startStunListener } from './listener.js';
 import { AttrType, decodeMessage, encodeMessage, MAGIC_COOKIE, MessageClass, type StunMessage } from './message.js';
 import { RateLimiter } from '../shared/rate-limit.js';
@@ -131,6 +132,8 @@ describe('handler fuzz', () => {
       handler: handle,
       limiter: new RateLimiter({ ratePerSecond: 1_000_000 }),
       logger: memoryLogger(),
+      // As the server runs it (thread.ts): 2,000 datagrams at once overflow the system default.
+      recvBufferSize: STUN_RECV_BUFFER,
     });
     try {
       const client = createSocket('udp4');

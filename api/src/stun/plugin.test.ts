@@ -26,7 +26,8 @@ describe('parley-stun plugin', () => {
     expect(app.stun).toEqual({ port: null });
   });
 
-  it('listens on config.stunPort, answers, and closes with the app', async () => {
+  // Each start spawns the STUN thread, which loads its TypeScript through tsx here: seconds on a loaded machine.
+  it('listens on config.stunPort, answers, and closes with the app', { timeout: 60_000 }, async () => {
     const port = await freeUdpPort();
     const app = await build({ stunPort: port, stunTestPortShift: 5 });
     expect(app.stun.port).toBe(port);

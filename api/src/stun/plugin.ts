@@ -1,12 +1,10 @@
 /**
  * The STUN listener as an app capability: binds config.stunPort (0 = off) next to the
- * HTTP server, decorates `app.stun.port` for the iceServers resolver, and closes the
- * sockets in onClose so `app.close()` shuts everything down.
+ * HTTP server in its own worker thread (thread.ts), decorates `app.stun.port` for the
+ * iceServers resolver, and stops the thread in onClose so `app.close()` shuts everything down.
  */
 import fp from 'fastify-plugin';
-import { createStunHandler } from './handler.js';
-import { startStunListener } from './listener.js';
-import { RateLimiter } from '../shared/rate-limit.js';
+import { startStunThread } from './thread.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,11 +20,11 @@ export default fp(
       app.decorate('stun', { port: null });
       return;
     }
-    const listener = await startStunListener({
+    const listener = await startStunThread({
       port: stunPort,
       host,
-      handler: createStunHandler({ portShift: stunTestPortShift }),
-      limiter: new RateLimiter({ ratePerSecond: stunRateLimit }),
+      rateLimit: stunRateLimit,
+      portShift: stunTestPortShift,
       logger: app.log.child({ module: 'stun' }),
     });
     app.decorate('stun', { port: listener.port });

@@ -76,7 +76,15 @@ export interface SubscriptionSink<TResult> {
 
 let wsClient: Client | undefined;
 
-/** The socket is opened on the first subscription and shared by all of them. */
+/**
+ * How long the socket stays open after its last operation ended. The room page asks for
+ * the ICE servers on this socket when it loads (lib/rtc/ice-servers.ts), so "Join call"
+ * finds it open and acknowledged: the join is one round trip instead of three
+ * (docs/call-setup.md).
+ */
+export const WARM_SOCKET_MS = 60_000;
+
+/** The socket is opened on the first operation and shared by all of them. */
 function liveClient(): Client {
   wsClient ??= createClient({
     url: () => {
@@ -84,6 +92,7 @@ function liveClient(): Client {
       return `${scheme}//${location.host}/graphql`;
     },
     lazy: true,
+    lazyCloseTimeout: WARM_SOCKET_MS,
     // No automatic retries: graphql-ws would re-subscribe with the original variables,
     // and joinRoom must come back with the latest resume token. The room channel
     // (lib/rtc/signaling-channel.ts) reconnects with backoff itself.
@@ -138,9 +147,9 @@ export function subscribe<TResult, TVars>(
 }
 
 /**
- * Runs a mutation over the shared socket (graphql-ws sends it as a one-result
- * subscription). The server handles one socket's messages in order, so mutations sent
- * this way arrive after, and in the order of, everything sent before them.
+ * Runs a mutation (or a query) over the shared socket (graphql-ws sends it as a
+ * one-result subscription). The server handles one socket's messages in order, so
+ * mutations sent this way arrive after, and in the order of, everything sent before them.
  */
 export function mutate<TResult, TVars>(
   document: TypedDocumentNode<TResult, TVars>,

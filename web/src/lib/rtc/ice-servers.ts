@@ -1,14 +1,15 @@
 /**
  * The RTCPeerConnection `iceServers` the server recommends (its STUN listener, say).
- * Called once per join by the page's call state. On loopback or a LAN an empty list
- * still connects, so a failed query is not a reason to refuse the call.
+ * Asked by the room page when it loads, on the call's socket: that opens the socket
+ * before "Join call" (see WARM_SOCKET_MS). On loopback or a LAN an empty list still
+ * connects, so a failed query is not a reason to refuse the call.
  */
-import { request } from '$lib/graphql/client';
+import { mutate } from '$lib/graphql/client';
 import { IceServersDocument } from '$lib/graphql/operations';
 
 export async function fetchIceServers(): Promise<RTCIceServer[]> {
   try {
-    const { iceServers } = await request(IceServersDocument);
+    const { iceServers } = await mutate(IceServersDocument, {});
     return iceServers.map(({ urls, username, credential }) => ({
       urls,
       ...(username != null ? { username } : {}),

@@ -3,6 +3,10 @@
  * It exposes the mesh's connections, counters and a summary of their getStats(); the one
  * thing it can change is `forceIceRestart`, which runs the same recovery a failed ICE
  * link gets. Installed by the room page while a call runs.
+ *
+ * Only test builds carry it (`pnpm --filter @parley/web build:test`, which sets
+ * __PARLEY_TEST_HOOK__; see vite.config.ts): in a production build installTestHook does
+ * nothing and the bundler drops the rest of this module (tests/build checks web/build).
  */
 import type { LinkStatus } from './signaling-channel';
 import type { Mesh, MeshCounters } from './mesh';
@@ -117,8 +121,10 @@ async function inbound(id: string, pc: RTCPeerConnection): Promise<InboundSummar
   return summary;
 }
 
-/** Points window.__parley at a mesh (or at nothing). */
-export function installTestHook(mesh: () => Mesh | null): void {
+/** Points window.__parley at a mesh (or at nothing) in a test build; nothing in production. */
+export const installTestHook: (mesh: () => Mesh | null) => void = __PARLEY_TEST_HOOK__ ? install : () => {};
+
+function install(mesh: () => Mesh | null): void {
   window.__parley = {
     me: () => mesh()?.me?.id ?? null,
     peers: () => [...(mesh()?.peers ?? [])].map(([id, peer]) => snapshot(id, peer)),
