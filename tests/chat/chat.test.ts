@@ -16,7 +16,7 @@ let slug: string;
 beforeAll(async () => {
   server = await startInProcess({ dataDir, rateLimits: { createRoomPerMinute: 30, joinPerMinute: 1000, signalsPerSecond: 200, chatPerMinute: 20 } });
   slug = (await createRoom(server.url, 'Chatty')).slug;
-});
+}, 300_000); // a fresh embedded database runs initdb: minutes on a loaded two-core machine
 afterAll(() => server?.close());
 
 const sql = <T extends object[]>(query: string, params: unknown[] = []) => server.app.orm.em.getConnection().execute<T>(query, params);

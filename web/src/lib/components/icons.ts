@@ -9,6 +9,8 @@ export const ICONS = {
   leave: 'M3 14.5c4.8-4.7 13.2-4.7 18 0l-2.4 2.6-3.5-1.6v-2.6a11 11 0 0 0-6.2 0v2.6l-3.5 1.6z',
   grid: 'M3 3h8v8H3zM13 3h8v8h-8zM3 13h8v8H3zM13 13h8v8h-8z',
   speaker: 'M3 3h18v13H3zM5 19h4M10 19h4M15 19h4',
+  screen: 'M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3',
+  chat: 'M21 12a8 8 0 0 1-11.6 7.1L3 21l1.9-6.4A8 8 0 1 1 21 12z',
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -130,6 +130,34 @@ export const JoinRoomDocument = graphql(`
         kind
         payload
       }
+      ... on Welcome {
+        chat {
+          id
+          seq
+          fromId
+          fromName
+          text
+          sentAt
+        }
+      }
+      ... on ChatMessage {
+        id
+        seq
+        fromId
+        fromName
+        text
+        sentAt
+      }
+    }
+  }
+`);
+
+/** Posts to the room's chat; the message comes back to everyone (us too) as a ChatMessage event. */
+export const SendChatMessageDocument = graphql(`
+  mutation SendChatMessage($input: ChatMessageInput!) {
+    sendChatMessage(input: $input) {
+      id
+      seq
     }
   }
 `);

@@ -10,6 +10,7 @@
  */
 import type { GraphQLRequestError } from '$lib/graphql/errors';
 import { BandwidthController } from './bandwidth/controller';
+import type { ChatEntry } from '$lib/chat/order';
 import type { MediaState } from './media-state';
 import { Peer, type PeerOptions, type PeerState } from './peer';
 import { ADOPT_AFTER_MS, MISSING_GRACE_MS, reconcileResume } from './reconcile';
@@ -27,6 +28,8 @@ export interface MeshHandlers {
   roster(participants: readonly RoomMember[], me: RoomMember): void;
   peerState(id: string, state: PeerState): void;
   peerStream(id: string, stream: MediaStream): void;
+  /** Another stream of theirs besides the camera (a shared screen; ./screen-share.ts). */
+  peerExtraStream?(id: string, stream: MediaStream): void;
   /** The participant left (or we rejoined): its Peer is closed. */
   peerRemoved(id: string): void;
   /** The call ended: `error` when the server or the network ended it. */
@@ -35,6 +38,8 @@ export interface MeshHandlers {
   peerError?(id: string, error: unknown): void;
   /** The signaling socket dropped (the call goes on) or came back. */
   link?(status: LinkStatus): void;
+  /** Chat messages from the room (history on Welcome, then each new one). */
+  chat?(messages: ChatEntry[]): void;
 }
 
 /** What the mesh did since it started, for the test hook. */
@@ -59,7 +64,7 @@ export interface MeshOptions {
   bandwidthPolicy?: boolean;
 }
 
-type MeshChannel = SignalingChannel & { leave(): void; setMedia?(patch: Partial<MediaState>): void };
+type MeshChannel = SignalingChannel & { leave(): void; setMedia?(patch: Partial<MediaState>): void; sendChat?(text: string): Promise<void> };
 
 /** How many closed Peers the test hook can still inspect. */
 const DEPARTED_KEPT = 16;
@@ -79,6 +84,8 @@ export class Mesh {
   #me: RoomMember | null = null;
   #left = false;
   #link: LinkStatus = 'connected';
+  /** The screen we share, given to every Peer now and to come. */
+  #screen: MediaStream | null = null;
 
   /** Joins the call at once; the Welcome starts the negotiations. */
   constructor(options: MeshOptions) {
@@ -99,6 +106,7 @@ export class Mesh {
         options.handlers.link?.(status);
       },
       ended: (err) => this.#onEnded(err),
+      chat: (messages) => options.handlers.chat?.(messages),
     };
     this.#channel = options.openChannel
       ? options.openChannel(presence)
@@ -136,6 +144,17 @@ export class Mesh {
   /** Mute/unmute or camera off/on for everyone at once. */
   setEnabled(kind: 'audio' | 'video', enabled: boolean): void {
     for (const track of this.#options.localStream.getTracks()) if (track.kind === kind) track.enabled = enabled;
+  }
+
+  /** Posts to the room's chat over the call's socket (lib/chat/chat.svelte.ts calls it). */
+  sendChat(text: string): Promise<void> {
+    return this.#channel.sendChat?.(text) ?? Promise.reject(new Error('This channel has no chat'));
+  }
+
+  /** Shares a screen with everyone (null: stops); Peers made later get it too. */
+  setScreen(stream: MediaStream | null): void {
+    this.#screen = stream;
+    for (const peer of this.#peers.values()) peer.setScreen(stream);
   }
 
   /** Tells the others what we send (mute, camera, screen); the last change wins. */
@@ -246,6 +265,8 @@ export class Mesh {
       handlers.peerState(id, state);
     });
     peer.on('stream', (stream) => handlers.peerStream(id, stream));
+    peer.on('extraStream', (stream) => handlers.peerExtraStream?.(id, stream));
+    if (this.#screen) peer.setScreen(this.#screen);
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
     this.#bandwidth.add(id, peer);

@@ -11,6 +11,7 @@
 import { CONTROL_CHANNEL_ID, CONTROL_CHANNEL_LABEL } from './bandwidth/messages';
 import { withOpusDtxFec } from './bandwidth/sdp';
 import type { SignalKind } from './signaling-channel';
+import { screenEncodings } from './screen-share';
 
 /**
  * What the UI shows on a tile. `new` counts as connecting: negotiation has begun;
@@ -28,6 +29,8 @@ export interface PeerEvents {
   state: (state: PeerState) => void;
   /** The remote participant's media; fires again when tracks are added to it. */
   stream: (stream: MediaStream) => void;
+  /** Another stream of theirs besides the first (a shared screen: ./screen-share.ts tells which). */
+  extraStream: (stream: MediaStream) => void;
   /** A negotiation step failed; the connection may still recover. */
   error: (error: unknown) => void;
   /** The control data channel exists (bandwidth messages; ./bandwidth/controller.ts). */
@@ -74,6 +77,7 @@ export class Peer {
   readonly #listeners: { [K in keyof PeerEvents]: Set<PeerEvents[K]> } = {
     state: new Set(),
     stream: new Set(),
+    extraStream: new Set(),
     error: new Set(),
     control: new Set(),
   };
@@ -85,6 +89,9 @@ export class Peer {
   #state: PeerState = 'connecting';
   #remoteStream: MediaStream | null = null;
   #control: RTCDataChannel | null = null;
+  /** The screen we share on this link (./screen-share.ts), and its transceivers. */
+  #screen: MediaStream | null = null;
+  #screenTransceivers: RTCRtpTransceiver[] = [];
   #everConnected = false;
   #restarting = false;
   /** The restart's offer/answer exchange has completed (signaling back to stable). */
@@ -169,6 +176,17 @@ export class Peer {
       });
       this.#senders.set(kind, transceiver.sender);
     }
+    this.#syncScreen();
+  }
+
+  /**
+   * Shares a screen on this link (null: stops). Its tracks go on transceivers of their
+   * own, after the camera's, with the screen's own caps; perfect negotiation sends the
+   * offer. Before the first negotiation it waits, so the camera keeps the first m-lines.
+   */
+  setScreen(stream: MediaStream | null): void {
+    this.#screen = stream;
+    this.#syncScreen();
   }
 
   /** Swaps what we send of one kind (null: send nothing) without renegotiating. */
@@ -251,6 +269,8 @@ export class Peer {
       await this.#attachToOffer();
       await pc.setLocalDescription();
       this.#signal('ANSWER', description(pc.localDescription));
+      // A screen shared before this link existed goes out once the camera's m-lines are set.
+      this.#syncScreen();
     }
   }
 
@@ -306,6 +326,11 @@ export class Peer {
   }
 
   #onTrack(event: RTCTrackEvent): void {
+    const other = event.streams[0];
+    if (other && this.#remoteStream && other.id !== this.#remoteStream.id) {
+      this.#emit('extraStream', other);
+      return;
+    }
     const stream = event.streams[0] ?? (this.#remoteStream ??= new MediaStream());
     if (!event.streams[0] && !stream.getTracks().includes(event.track)) stream.addTrack(event.track);
     this.#remoteStream = stream;
@@ -368,6 +393,19 @@ export class Peer {
     if (state === this.#state) return;
     this.#state = state;
     this.#emit('state', state);
+  }
+
+  /** Brings the screen transceivers in line with #screen (once the camera's exist). */
+  #syncScreen(): void {
+    if (this.#closed || this.#senders.size === 0) return;
+    const stream = this.#screen;
+    const sending = this.#screenTransceivers.map((t) => t.sender.track);
+    const tracks = stream?.getTracks() ?? [];
+    if (sending.length === tracks.length && tracks.every((t, i) => sending[i] === t)) return;
+    for (const transceiver of this.#screenTransceivers) if (transceiver.currentDirection !== 'stopped') transceiver.stop();
+    this.#screenTransceivers = tracks.map((track) =>
+      this.#pc.addTransceiver(track, { direction: 'sendonly', streams: [stream!], sendEncodings: screenEncodings(track.kind) }),
+    );
   }
 
   #localTrack(kind: MediaKind): MediaStreamTrack | null {

@@ -8,10 +8,11 @@
  * here knows about RTCPeerConnection.
  */
 import { mutate, subscribe } from '$lib/graphql/client';
-import type { GraphQLRequestError } from '$lib/graphql/errors';
+import { GraphQLRequestError } from '$lib/graphql/errors';
 import { backoffDelay } from './backoff';
 import type { SignalKind } from '$lib/graphql/generated/graphql';
-import { JoinRoomDocument, SendSignalDocument, SetMediaStateDocument } from '$lib/graphql/operations';
+import { JoinRoomDocument, SendChatMessageDocument, SendSignalDocument, SetMediaStateDocument } from '$lib/graphql/operations';
+import type { ChatEntry } from '$lib/chat/order';
 import { MediaStatePublisher, type MediaState } from './media-state';
 
 export type { SignalKind } from '$lib/graphql/generated/graphql';
@@ -57,6 +58,8 @@ export interface PresenceHandlers {
   link(status: LinkStatus): void;
   /** The subscription ended for good: `error` unless we left ourselves. */
   ended(error?: GraphQLRequestError): void;
+  /** Chat: a Welcome's history, then each ChatMessage as it comes (lib/chat merges by seq). */
+  chat?(messages: ChatEntry[]): void;
 }
 
 /** Errors after which coming back cannot work: the call ends with them. */
@@ -153,6 +156,15 @@ export class GraphQLRoomChannel implements SignalingChannel {
     await this.#io.mutate(SendSignalDocument, { input: { token, to, kind, payload: JSON.stringify(payload) } });
   }
 
+  /** Posts to the room's chat; rejects with the server's error (or when we are not in the call). */
+  async sendChat(text: string): Promise<void> {
+    const token = this.#token;
+    if (this.#left || !token || this.#status !== 'connected') {
+      throw GraphQLRequestError.local('NETWORK_ERROR', 'Not connected to the call right now; try again in a moment.');
+    }
+    await this.#io.mutate(SendChatMessageDocument, { input: { token, text } });
+  }
+
   onSignal(cb: (signal: IncomingSignal) => void): () => void {
     this.#receivers.add(cb);
     return () => this.#receivers.delete(cb);
@@ -186,6 +198,10 @@ export class GraphQLRoomChannel implements SignalingChannel {
         switch (event.__typename) {
           case 'Welcome':
             this.#onWelcome(event.me, event.room.participants, event.token, event.resumeToken, event.resumed);
+            this.#handlers.chat?.(event.chat);
+            break;
+          case 'ChatMessage':
+            this.#handlers.chat?.([event]);
             break;
           case 'ParticipantJoined':
             this.#handlers.joined(event.participant);

@@ -17,6 +17,8 @@ import type { LinkStatus, RoomMember } from '$lib/rtc/signaling-channel';
 import { SpeakerSampler } from '$lib/rtc/speaker-sampler';
 import { StatsSampler } from '$lib/rtc/stats-sampler';
 import { installTestHook } from '$lib/rtc/test-hook';
+import { ChatState } from '$lib/chat/chat.svelte';
+import { ScreenShareState } from './screen.svelte';
 import type { LocalMediaState } from './local-media.svelte';
 
 export type CallPhase = 'joining' | 'live' | 'ended';
@@ -38,6 +40,10 @@ interface RemoteMedia {
 
 export class Call {
   readonly local: LocalMediaState;
+  /** The room chat (lib/chat): fed by the mesh, sent over the call's socket. */
+  readonly chat: ChatState;
+  /** Screen sharing: ours, and the others' screens (./screen.svelte.ts). */
+  readonly screen: ScreenShareState;
   #phase = $state<CallPhase>('joining');
   #me = $state.raw<RoomMember | null>(null);
   #participants = $state.raw<readonly RoomMember[]>([]);
@@ -75,6 +81,18 @@ export class Call {
     local: LocalMediaState,
   ) {
     this.local = local;
+    this.chat = new ChatState({
+      send: (text) => this.#mesh?.sendChat(text) ?? Promise.reject(new Error('Not in the call yet.')),
+      me: () => this.#me?.id ?? null,
+    });
+    this.screen = new ScreenShareState({
+      share: (stream) => {
+        this.#mesh?.setScreen(stream);
+        this.#mesh?.setMedia(stream ? { screen: true, screenStreamId: stream.id } : { screen: false, screenStreamId: null });
+      },
+      people: () =>
+        this.#participants.flatMap((p) => (p.id === this.#me?.id ? [] : [{ id: p.id, name: p.displayName, media: p.media }])),
+    });
   }
 
   get phase(): CallPhase {
@@ -142,7 +160,9 @@ export class Call {
         },
         peerState: (id, state) => this.#update(id, { state }),
         peerStream: (id, stream) => this.#update(id, { stream }),
+        peerExtraStream: (id, stream) => this.screen.addStream(id, stream),
         peerRemoved: (id) => {
+          this.screen.forget(id);
           const next = new Map(this.#remote);
           next.delete(id);
           this.#remote = next;
@@ -150,6 +170,7 @@ export class Call {
         ended: (err) => this.#end(err),
         link: (status) => (this.#link = status),
         peerError: (id, err) => console.warn(`Parley: negotiation with ${id} hit a snag`, err),
+        chat: (messages) => this.chat.receive(messages),
       },
     });
     this.#mesh = mesh;
@@ -187,11 +208,13 @@ export class Call {
     if (this.#phase === 'ended') return;
     this.#phase = 'ended';
     this.#stopSamplers();
+    this.screen.stop();
     this.#mesh?.leave();
   }
 
   #end(err?: GraphQLRequestError): void {
     this.#phase = 'ended';
+    this.screen.stop();
     this.#stopSamplers();
     this.#remote = new Map();
     if (err) this.#error = err.message;
