@@ -15,6 +15,21 @@ export const CreateRoomDocument = graphql(`
   }
 `);
 
+/** What the UI shows of a participant: who they are and what they send. */
+export const ParticipantFieldsFragment = graphql(`
+  fragment ParticipantFields on Participant {
+    id
+    displayName
+    joinedAt
+    media {
+      audio
+      video
+      screen
+      screenStreamId
+    }
+  }
+`);
+
 export const RoomDocument = graphql(`
   query Room($slug: String!) {
     room(slug: $slug) {
@@ -23,15 +38,7 @@ export const RoomDocument = graphql(`
       title
       createdAt
       participants {
-        id
-        displayName
-        joinedAt
-        media {
-          audio
-          video
-          screen
-          screenStreamId
-        }
+        ...ParticipantFields
       }
     }
   }
@@ -61,68 +68,28 @@ export const JoinRoomDocument = graphql(`
         resumeToken
         resumed
         me {
-          id
-          displayName
-          joinedAt
-          media {
-            audio
-            video
-            screen
-            screenStreamId
-          }
+          ...ParticipantFields
         }
         room {
           id
           participants {
-            id
-            displayName
-            joinedAt
-            media {
-              audio
-              video
-              screen
-              screenStreamId
-            }
+            ...ParticipantFields
           }
         }
       }
       ... on ParticipantJoined {
         participant {
-          id
-          displayName
-          joinedAt
-          media {
-            audio
-            video
-            screen
-            screenStreamId
-          }
+          ...ParticipantFields
         }
       }
       ... on ParticipantLeft {
         participant {
-          id
-          displayName
-          joinedAt
-          media {
-            audio
-            video
-            screen
-            screenStreamId
-          }
+          ...ParticipantFields
         }
       }
       ... on ParticipantUpdated {
         participant {
-          id
-          displayName
-          joinedAt
-          media {
-            audio
-            video
-            screen
-            screenStreamId
-          }
+          ...ParticipantFields
         }
       }
       ... on Signal {
