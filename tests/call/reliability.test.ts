@@ -66,8 +66,9 @@ async function person(url: string, slug: string, name: string): Promise<Person> 
     w.__tileStates = [];
     new MutationObserver((records) => {
       for (const r of records) {
-        if (r.type === 'attributes' && r.target instanceof HTMLElement && r.target.classList.contains('tile-state')) {
-          w.__tileStates.push(`${r.target.closest('figure')?.querySelector('video')?.dataset.participantId}:${r.target.dataset.state}`);
+        // The tile itself carries its link's state (the badge shows only while not connected).
+        if (r.type === 'attributes' && r.target instanceof HTMLElement && r.target.matches('[data-tile]')) {
+          w.__tileStates.push(`${r.target.dataset.tile}:${r.target.dataset.state}`);
         }
         for (const node of r.removedNodes) {
           if (!(node instanceof HTMLElement)) continue;

@@ -122,6 +122,14 @@ export class ClusterHub implements Signaling {
   async start(): Promise<void> {
     this.#o.redis.subscriber.on('message', (channel: string, text: string) => this.#onMessage(channel, text));
     await this.#o.redis.subscriber.subscribe(this.#instanceChannel);
+    // After a lost link to Redis, listen again on every channel this instance serves. ioredis
+    // resubscribes by itself, but only to what it had confirmed before the cut: a channel
+    // whose SUBSCRIBE or UNSUBSCRIBE was in flight when the link dropped can go missing, and
+    // then signals to that participant are unheard (SEND refuses them) until it leaves.
+    this.#o.redis.subscriber.on('ready', () => {
+      const channels = [this.#instanceChannel, ...[...this.#streams.keys()].map((id) => this.#keys.participantChannel(id))];
+      this.#o.redis.subscriber.subscribe(...channels).catch((err: unknown) => this.#o.log.warn({ err }, 'cluster resubscribe failed'));
+    });
     await this.#liveness.start();
     this.#reconciler.start();
     void this.#liveness.sweep();
@@ -190,6 +198,7 @@ export class ClusterHub implements Signaling {
     if (verdict === 'UNAUTHENTICATED') throw unauthenticated();
     if (problem) throw problem;
     if (verdict === 'SELF') throw signalSelf();
+    if (verdict === 'UNHEARD') unavailable(new Error(`no instance subscribed to participant ${to}`));
     throw notInRoom();
   }
 

@@ -10,7 +10,13 @@ import type { Keys } from './keys.js';
 import { SWEEP } from './scripts.js';
 
 export const HEARTBEAT_MS = 2_000;
-export const HEARTBEAT_TTL_MS = 6_000;
+/**
+ * Long enough that a live instance cut off from Redis for a few seconds is not presumed
+ * dead: it beats again the moment its link is back (see start()), so it survives a gap of
+ * up to TTL - HEARTBEAT_MS - reconnect time (about 5 s); short enough that a SIGKILLed
+ * instance's members go within TTL + SWEEP_MS (10 s).
+ */
+export const HEARTBEAT_TTL_MS = 8_000;
 export const SWEEP_MS = 2_000;
 /** How long a member swept from a dead instance may come back as itself. */
 export const ORPHAN_RESUME_S = 60;
@@ -34,12 +40,18 @@ export class Liveness {
     await redis.multi().set(keys.instance(node), 'up', 'PX', HEARTBEAT_TTL_MS).sadd(keys.instances, node).exec();
     this.#timers.push(setInterval(() => void this.#beat(), HEARTBEAT_MS), setInterval(() => void this.sweep(), SWEEP_MS));
     for (const t of this.#timers) t.unref();
+    // Back from a Redis gap: beat at once instead of at the next tick, so the gap costs
+    // the heartbeat's TTL as little as possible.
+    redis.on('ready', this.#onReady);
   }
+
+  readonly #onReady = (): void => void this.#beat();
 
   /** Stops beating; the key says "closing" until it expires, so others don't wait for handoffs from us. */
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
+    this.o.redis.off('ready', this.#onReady);
     await this.o.redis.set(this.o.keys.instance(this.o.node), 'closing', 'PX', HEARTBEAT_TTL_MS, 'XX').catch(() => null);
   }
 

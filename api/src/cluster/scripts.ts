@@ -58,7 +58,10 @@ return 1
 /**
  * KEYS: token key. ARGV: prefix, recipient id, a problem found locally ('' or a code),
  * message tail (`"kind":..,"payload":..}}`). Checks in the hub's order, then publishes
- * the signal stamped with the token owner's id. Returns 'OK' or an error code.
+ * the signal stamped with the token owner's id. Returns 'OK' or an error code;
+ * 'UNHEARD' when no instance listens on the recipient's channel right now (its instance
+ * is re-subscribing after a Redis blip, or died and is not swept yet): nothing was
+ * delivered, so the signal must not be acknowledged.
  */
 export const SEND = `
 local rec = redis.call('GET', KEYS[1])
@@ -67,7 +70,8 @@ if ARGV[3] ~= '' then return ARGV[3] end
 local r = cjson.decode(rec)
 if r.p == ARGV[2] then return 'SELF' end
 if redis.call('HEXISTS', ARGV[1] .. 'room:' .. r.r, ARGV[2]) == 0 then return 'NOT_IN_ROOM' end
-redis.call('PUBLISH', ARGV[1] .. 'p:' .. ARGV[2], '{"t":"e","e":{"__typename":"Signal","from":"' .. r.p .. '",' .. ARGV[4])
+local heard = redis.call('PUBLISH', ARGV[1] .. 'p:' .. ARGV[2], '{"t":"e","e":{"__typename":"Signal","from":"' .. r.p .. '",' .. ARGV[4])
+if heard == 0 then return 'UNHEARD' end
 return 'OK'
 `;
 
