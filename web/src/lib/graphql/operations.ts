@@ -30,6 +30,18 @@ export const ParticipantFieldsFragment = graphql(`
   }
 `);
 
+/** A chat message as the chat panel shows and orders it. */
+export const ChatMessageFieldsFragment = graphql(`
+  fragment ChatMessageFields on ChatMessage {
+    id
+    seq
+    fromId
+    fromName
+    text
+    sentAt
+  }
+`);
+
 export const RoomDocument = graphql(`
   query Room($slug: String!) {
     room(slug: $slug) {
@@ -99,21 +111,11 @@ export const JoinRoomDocument = graphql(`
       }
       ... on Welcome {
         chat {
-          id
-          seq
-          fromId
-          fromName
-          text
-          sentAt
+          ...ChatMessageFields
         }
       }
       ... on ChatMessage {
-        id
-        seq
-        fromId
-        fromName
-        text
-        sentAt
+        ...ChatMessageFields
       }
     }
   }
