@@ -55,8 +55,11 @@ describe('two instances, one call', () => {
     expect(await rosterVia(a.url, room.slug)).toEqual([ann.id, bob.id]);
     expect(await rosterVia(b.url, room.slug)).toEqual([ann.id, bob.id]);
 
-    // 1,000 signals each way, sent back to back on the socket, across instances.
-    const N = 1000;
+    // 400 signals each way, sent back to back on the socket, across instances. Fewer than a
+    // mailbox holds (512): Redis hands a burst over in batches faster than one test process
+    // (sending 800 mutations at the same time) reads, and past 512 undelivered events the
+    // slow-consumer cut closes the socket, by design (seen on a 2-core machine).
+    const N = 400;
     const t0 = Date.now();
     const sends = [
       ...Array.from({ length: N }, (_, i) => ann.send(bob.id, 'ICE_CANDIDATE', JSON.stringify({ i }))),

@@ -129,7 +129,7 @@ export class Participant {
           p.#wake();
         },
         error: (err) => {
-          p.error = Array.isArray(err) ? new JoinError(err as GraphQLErrorData[]) : new JoinError([{ message: String((err as Error)?.message ?? err) }]);
+          p.error = Array.isArray(err) ? new JoinError(err as GraphQLErrorData[]) : new JoinError([{ message: describeError(err) }]);
           p.ended = true;
           p.#wake();
         },
@@ -200,7 +200,7 @@ export class Participant {
             done = true;
             resolve(r.errors ? { ok: false, errors: r.errors as GraphQLErrorData[] } : { ok: r.data?.sendSignal === true });
           },
-          error: (err) => resolve({ ok: false, errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: String(err) }] }),
+          error: (err) => resolve({ ok: false, errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: describeError(err) }] }),
           complete: () => {
             if (!done) resolve({ ok: false });
           },
@@ -220,7 +220,7 @@ export class Participant {
             done = true;
             resolve(r.errors ? { errors: r.errors as GraphQLErrorData[] } : { message: r.data!.sendChatMessage });
           },
-          error: (err) => resolve({ errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: String(err) }] }),
+          error: (err) => resolve({ errors: Array.isArray(err) ? (err as GraphQLErrorData[]) : [{ message: describeError(err) }] }),
           complete: () => {
             if (!done) resolve({ errors: [{ message: 'completed without a result' }] });
           },
@@ -287,4 +287,13 @@ export async function createRoom(url: string, title: string, slug?: string): Pro
   const body = (await res.json()) as { data?: { createRoom: { id: string; slug: string } }; errors?: unknown };
   if (!body.data) throw new Error(`createRoom failed: ${JSON.stringify(body.errors)}`);
   return body.data.createRoom;
+}
+
+/** A socket-level failure in words: a close event's code and reason, or an error's message. */
+export function describeError(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && 'reason' in err) {
+    const e = err as { code: number; reason: string };
+    return `socket closed ${e.code}${e.reason ? ` (${e.reason})` : ''}`;
+  }
+  return String((err as Error)?.message ?? err);
 }
