@@ -257,9 +257,11 @@ describe('ICE restart on one link', () => {
   // loopback) goes on. Inside the test namespace there is no packet filter to do it:
   // no nft/iptables binaries, and tc has no classifier or drop action in this kernel
   // (tried: prio/netem qdiscs "unknown", u32/flower/matchall "classifier not found").
-  // So the test runs the recovery a failed link gets (Peer.restartIce, the same method the
+  // So this test runs the recovery a failed link gets (Peer.restartIce, the same method the
   // `failed` / long `disconnected` handler calls) and checks what a real recovery must
-  // show. The ICE-state trigger itself is unit-tested in web/src/lib/rtc/peer.test.ts.
+  // show. The ICE-state trigger itself is unit-tested in web/src/lib/rtc/peer.test.ts, and
+  // a real link failure (media and signaling both cut, on a veth pair between namespaces)
+  // is tests/call/link-failure.test.ts.
   it('new ICE credentials on both sides, connected again, video still decoding, nobody rejoined', async () => {
     const slug = await newRoom(server.url, 'Ice Restart');
     const [ada, bo] = await Promise.all([person(server.url, slug, 'Ada'), person(server.url, slug, 'Bo')]);

@@ -5,7 +5,7 @@
  * inside these two namespaces (the caller already runs in a private one, `unshare -n`).
  * A Chromium started through `chromiumPath` runs in the child; Playwright drives it over
  * a pipe, which no namespace touches. Used by tests/call/shaped-uplink.test.ts and the
- * shaped bench (bench/benches/shaped-run.ts).
+ * shaped bench (bench/benches/shaped-run.ts); tests/call/link-failure.test.ts cuts it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,10 @@ export interface ShapedLink {
   shape(rate: string): void;
   /** Lifts the shaping. */
   unshape(): void;
+  /** Cuts the link (`ip link set <our end> down`): nothing crosses until up(). */
+  down(): void;
+  /** Brings the link back; both ends keep their addresses. */
+  up(): void;
   close(): void;
 }
 
@@ -68,6 +72,8 @@ export async function createShapedLink(chromium = process.env.CHROMIUM_PATH ?? '
     chromiumPath,
     shape: (rate) => void inChild('tc', 'qdisc', 'replace', 'dev', theirEnd, 'root', 'tbf', 'rate', rate, 'burst', '32kbit', 'latency', '400ms'),
     unshape: () => void inChild('tc', 'qdisc', 'del', 'dev', theirEnd, 'root'),
+    down: () => void run('ip', ['link', 'set', ourEnd, 'down']),
+    up: () => void run('ip', ['link', 'set', ourEnd, 'up']),
     close: () => {
       try {
         run('ip', ['link', 'del', ourEnd]);

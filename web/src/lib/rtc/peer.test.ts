@@ -27,7 +27,7 @@ const settle = async (rounds = 10) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-function side(remoteId: string, polite: boolean, iceGraceMs?: number): Side {
+function side(remoteId: string, polite: boolean, iceGraceMs?: number, iceRestartRetryMs?: number): Side {
   const local = new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
   let pc!: FakeRTCPeerConnection;
   const s = { outbox: [] as Message[], states: [] as PeerState[], streams: [] as unknown[], errors: [] as unknown[] } as Side;
@@ -39,6 +39,7 @@ function side(remoteId: string, polite: boolean, iceGraceMs?: number): Side {
     send: (kind, payload) => void s.outbox.push({ kind, payload: JSON.parse(JSON.stringify(payload)) }),
     createConnection: (c) => (pc = new FakeRTCPeerConnection(c)) as unknown as RTCPeerConnection,
     iceGraceMs,
+    iceRestartRetryMs,
   });
   s.pc = pc;
   s.peer.on('state', (st) => s.states.push(st));
@@ -68,10 +69,10 @@ async function converse(a: Side, b: Side): Promise<void> {
 }
 
 const sides: Side[] = [];
-function pair(iceGraceMs?: number): { impolite: Side; polite: Side } {
+function pair(iceGraceMs?: number, iceRestartRetryMs?: number): { impolite: Side; polite: Side } {
   // In the mesh the larger participant id is polite; here the names say it.
-  const impolite = side('polite', false, iceGraceMs);
-  const polite = side('impolite', true, iceGraceMs);
+  const impolite = side('polite', false, iceGraceMs, iceRestartRetryMs);
+  const polite = side('impolite', true, iceGraceMs, iceRestartRetryMs);
   sides.push(impolite, polite);
   return { impolite, polite };
 }
@@ -202,8 +203,8 @@ describe('Peer negotiation', () => {
 describe('ICE recovery', () => {
   const ufrag = (s: Side) => (JSON.parse(s.pc.localDescription!.sdp!) as { ufrag: string }).ufrag;
 
-  async function connected(iceGraceMs?: number) {
-    const p = pair(iceGraceMs);
+  async function connected(iceGraceMs?: number, iceRestartRetryMs?: number) {
+    const p = pair(iceGraceMs, iceRestartRetryMs);
     p.impolite.peer.start();
     await converse(p.impolite, p.polite);
     expectHealthy(p.impolite, p.polite);
@@ -242,6 +243,28 @@ describe('ICE recovery', () => {
     expect(impolite.peer.counters.iceRestarts).toBe(1);
     await converse(impolite, polite);
     expectHealthy(impolite, polite);
+  });
+
+  it('a restart offer lost with the signaling socket is withdrawn and made afresh', async () => {
+    const { impolite, polite } = await connected(undefined, 200);
+    const before = ufrag(impolite);
+    impolite.peer.restartIce();
+    await settle();
+    expect(impolite.pc.signalingState).toBe('have-local-offer');
+    impolite.outbox = []; // the offer and its candidates went into a socket that died
+    // The old path came back by itself: ICE is up, but the restart is still unanswered.
+    impolite.pc.simulateIceState('connected');
+    expect(impolite.peer.state).toBe('reconnecting');
+    await new Promise((r) => setTimeout(r, 220));
+    await settle();
+    expect(impolite.outbox.filter((m) => m.kind === 'OFFER')).toHaveLength(1);
+    expect(impolite.peer.counters).toEqual({ offersSent: 3, iceRestarts: 2 });
+    await converse(impolite, polite);
+    expect(ufrag(impolite)).not.toBe(before);
+    expectHealthy(impolite, polite);
+    expect(impolite.peer.state).toBe('connected');
+    expect([...impolite.pc.violations, ...polite.pc.violations]).toEqual([]);
+    expect([...impolite.errors, ...polite.errors]).toEqual([]);
   });
 
   it('a restart while the old path still works shows reconnecting until its answer is in', async () => {

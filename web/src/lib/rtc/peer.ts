@@ -49,6 +49,8 @@ export interface PeerOptions {
   createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   /** Defaults to ICE_GRACE_MS; tests shorten it. */
   iceGraceMs?: number;
+  /** Defaults to ICE_RESTART_RETRY_MS; tests shorten it. */
+  iceRestartRetryMs?: number;
 }
 
 /** What a Peer did, for the test hook and the reliability tests. */
@@ -73,6 +75,7 @@ export class Peer {
   readonly #send: PeerOptions['send'];
   readonly #localStream: MediaStream;
   readonly #iceGraceMs: number;
+  readonly #iceRestartRetryMs: number;
   readonly #senders = new Map<MediaKind, RTCRtpSender>();
   readonly #listeners: { [K in keyof PeerEvents]: Set<PeerEvents[K]> } = {
     state: new Set(),
@@ -106,6 +109,7 @@ export class Peer {
     this.#send = options.send;
     this.#localStream = options.localStream;
     this.#iceGraceMs = options.iceGraceMs ?? ICE_GRACE_MS;
+    this.#iceRestartRetryMs = options.iceRestartRetryMs ?? ICE_RESTART_RETRY_MS;
     const create = options.createConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     this.#pc = create(options.configuration);
     this.#pc.addEventListener('negotiationneeded', () => void this.#offer());
@@ -216,8 +220,21 @@ export class Peer {
     // A restart whose offer or answer was lost (the signaling socket was down) is retried.
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
-      if (!this.#closed && this.#restarting) this.restartIce();
-    }, ICE_RESTART_RETRY_MS);
+      this.#queue = this.#queue.then(() => this.#retryRestart()).catch((err: unknown) => this.#emit('error', err));
+    }, this.#iceRestartRetryMs);
+  }
+
+  /**
+   * The restart has not completed. If our offer is still unanswered, it was lost (written
+   * to a socket that died under it, as when a link drops): withdraw it, or the new restart
+   * would wait behind it for ever (negotiationneeded fires only in `stable`), then ask again.
+   */
+  async #retryRestart(): Promise<void> {
+    if (this.#closed || !this.#restarting) return;
+    if (this.#pc.signalingState === 'have-local-offer' && !this.#makingOffer) {
+      await this.#pc.setLocalDescription({ type: 'rollback' });
+    }
+    this.restartIce();
   }
 
   /** Stops what we receive and closes the connection. Idempotent. */
@@ -251,6 +268,8 @@ export class Peer {
     // Opus DTX and FEC for what we send (./bandwidth/sdp.ts says why the remote side's SDP).
     const desc = received.sdp ? { type: received.type, sdp: withOpusDtxFec(received.sdp) } : received;
     const pc = this.#pc;
+    // The answer to an offer we withdrew (#retryRestart) after giving it up for lost.
+    if (desc.type === 'answer' && pc.signalingState === 'stable') return;
     const offerCollision = desc.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
     this.#ignoreOffer = !this.polite && offerCollision;
     if (this.#ignoreOffer) return;
