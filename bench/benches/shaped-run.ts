@@ -9,9 +9,9 @@
  * Usage: node --import tsx benches/shaped-run.ts OUT.json [--quick]
  */
 import { writeFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, launchChromium } from '../../tests/support/browser.js';
-import { createShapedLink } from '../../tests/support/shaped-link.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../tests/support/browser.js';
+import { createShapedLink, launchBehind } from '../../tests/support/shaped-link.js';
 import { startParley } from '../lib/proc.js';
 import { parleySystem } from '../lib/clients/parley.js';
 
@@ -118,11 +118,7 @@ const link = await createShapedLink();
 const server = await startParley({ HOST: '0.0.0.0' });
 const port = new URL(server.url).port;
 const browser = await launchChromium();
-const shapedBrowser = await chromium.launch({
-  executablePath: link.chromiumPath,
-  headless: true,
-  args: [...CHROMIUM_ARGS.filter((a) => a !== '--allow-loopback-in-peer-connection'), `--unsafely-treat-insecure-origin-as-secure=http://${link.hostAddress}:${port}`],
-});
+const shapedBrowser = await launchBehind(link, port);
 const results: Record<Mode, Reception[]> = { policy: [], off: [] };
 const errors: string[] = [];
 try {

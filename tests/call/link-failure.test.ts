@@ -9,10 +9,10 @@
  * "reconnecting" while the link was down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, launchChromium } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { createShapedLink, type ShapedLink } from '../support/shaped-link.js';
+import { createShapedLink, launchBehind, type ShapedLink } from '../support/shaped-link.js';
 import { closeAll, counters, expectConnected, firstFramesFrom, join, newRoom, openRoom, peers, smallCameras, stats, type Person } from './harness.js';
 
 const LINK_DOWN_MS = 10_000;
@@ -28,11 +28,7 @@ beforeAll(async () => {
   // A resume grace longer than the cut: this test is about the media path; Bo's socket
   // coming back is resume's business (tests/call/reliability.test.ts).
   [server, browser] = await Promise.all([startServer({ env: { HOST: '0.0.0.0', RESUME_GRACE_MS: '30000' } }), launchChromium()]);
-  behind = await chromium.launch({
-    executablePath: link.chromiumPath,
-    headless: true,
-    args: [...CHROMIUM_ARGS.filter((a) => a !== '--allow-loopback-in-peer-connection'), `--unsafely-treat-insecure-origin-as-secure=http://${link.hostAddress}:${server.port}`],
-  });
+  behind = await launchBehind(link, server.port);
 }, 180_000);
 afterAll(async () => {
   await closeAll(everyone);

@@ -10,12 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, launchChromium } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { createShapedLink, type ShapedLink } from '../support/shaped-link.js';
+import { createShapedLink, launchBehind, type ShapedLink } from '../support/shaped-link.js';
 import { bandwidth, smallCamera } from './bandwidth-support.js';
 import { closeAll, firstFramesFrom, join, newRoom, openRoom, stats, type Person } from './harness.js';
-import { chromium } from 'playwright-core';
 
 /**
  * Opt-in (PARLEY_SHAPED_TEST=1) until it passes: in the last runs the policy did not see
@@ -35,13 +34,7 @@ beforeAll(async () => {
   if (!RUN) return;
   link = await createShapedLink();
   [server, browser] = await Promise.all([startServer({ env: { HOST: '0.0.0.0' } }), launchChromium()]);
-  // Ada's Chromium lives behind the veth: no loopback candidates, and the server's address
-  // there is a plain http one, which getUserMedia needs treated as secure.
-  shaped = await chromium.launch({
-    executablePath: link.chromiumPath,
-    headless: true,
-    args: [...CHROMIUM_ARGS.filter((a) => a !== '--allow-loopback-in-peer-connection'), `--unsafely-treat-insecure-origin-as-secure=http://${link.hostAddress}:${server.port}`],
-  });
+  shaped = await launchBehind(link, server.port); // Ada's Chromium lives behind the veth
 }, 180_000);
 afterAll(async () => {
   await closeAll(everyone);

@@ -11,6 +11,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from './browser.js';
 
 export interface ShapedLink {
   /** Our end's address (where the child reaches our servers). */
@@ -84,4 +86,17 @@ export async function createShapedLink(chromium = process.env.CHROMIUM_PATH ?? '
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A headless Chromium inside the child namespace: no loopback candidates (its only path
+ * is the veth), and the server's plain-http address there treated as secure, which
+ * getUserMedia needs.
+ */
+export function launchBehind(link: ShapedLink, serverPort: number | string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: link.chromiumPath,
+    headless: true,
+    args: [...CHROMIUM_ARGS.filter((a) => a !== '--allow-loopback-in-peer-connection'), `--unsafely-treat-insecure-origin-as-secure=http://${link.hostAddress}:${serverPort}`],
+  });
 }
