@@ -200,9 +200,12 @@ export class Peer {
 
   /** Hands an incoming signal from the remote participant to the negotiation. */
   handleSignal(kind: SignalKind, payload: unknown): void {
-    this.#queue = this.#queue
-      .then(() => (kind === 'ICE_CANDIDATE' ? this.#onCandidate(payload as RTCIceCandidateInit | null) : this.#onDescription(payload as RTCSessionDescriptionInit)))
-      .catch((err: unknown) => this.#emit('error', err));
+    this.#serially(() => (kind === 'ICE_CANDIDATE' ? this.#onCandidate(payload as RTCIceCandidateInit | null) : this.#onDescription(payload as RTCSessionDescriptionInit)));
+  }
+
+  /** Runs a negotiation step after the ones before it; a step that fails is reported, the next still runs. */
+  #serially(step: () => Promise<void>): void {
+    this.#queue = this.#queue.then(step).catch((err: unknown) => this.#emit('error', err));
   }
 
   /**
@@ -220,7 +223,7 @@ export class Peer {
     // A restart whose offer or answer was lost (the signaling socket was down) is retried.
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
-      this.#queue = this.#queue.then(() => this.#retryRestart()).catch((err: unknown) => this.#emit('error', err));
+      this.#serially(() => this.#retryRestart());
     }, this.#iceRestartRetryMs);
   }
 
@@ -265,11 +268,11 @@ export class Peer {
 
   async #onDescription(received: RTCSessionDescriptionInit): Promise<void> {
     if (this.#closed) return;
-    // Opus DTX and FEC for what we send (./bandwidth/sdp.ts says why the remote side's SDP).
-    const desc = received.sdp ? { type: received.type, sdp: withOpusDtxFec(received.sdp) } : received;
     const pc = this.#pc;
     // The answer to an offer we withdrew (#retryRestart) after giving it up for lost.
-    if (desc.type === 'answer' && pc.signalingState === 'stable') return;
+    if (received.type === 'answer' && pc.signalingState === 'stable') return;
+    // Opus DTX and FEC for what we send (./bandwidth/sdp.ts says why the remote side's SDP).
+    const desc = received.sdp ? { type: received.type, sdp: withOpusDtxFec(received.sdp) } : received;
     const offerCollision = desc.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
     this.#ignoreOffer = !this.polite && offerCollision;
     if (this.#ignoreOffer) return;
