@@ -11,7 +11,7 @@ const base: PeerBandwidth = {
   remoteReason: null,
   tile: { width: 320, height: 240 },
   stats: {
-    sample: { at: 1, availableOutgoingBitrate: 420_000, loss: 0.034, rtt: 0.123, qualityLimitationReason: 'bandwidth' },
+    sample: { at: 1, availableOutgoingBitrate: 420_000, loss: 0.034, rtt: 0.123, qualityLimitationReason: 'bandwidth', sentTotalBitrate: 410_000 },
     sentBitrate: 351_000, sentWidth: 320, sentHeight: 240, sentFps: 29.6,
     receivedBitrate: 600_000, receivedWidth: 640, receivedHeight: 480, receivedFps: 24,
     freezes: 0, concealment: 0,

@@ -21,6 +21,8 @@ export const SCREEN_LINK_SHARE = 0.7;
 export const AUDIO_RESERVE_BPS = 50_000;
 /** Below this much video budget on a link, video is not worth sending: audio only. */
 export const AUDIO_ONLY_BELOW_BPS = 150_000;
+/** ...once that has lasted (BAD_HOLD_MS); until then video goes on at no less than this. */
+export const MIN_VIDEO_BPS = 30_000;
 
 /** A link is bad when loss or round trip time pass these... */
 export const BAD_LOSS = 0.1;
@@ -30,6 +32,8 @@ export const BAD_HOLD_MS = 3_000;
 /** A paused link counts as healthy again under these (lower than the bad marks: hysteresis). */
 export const GOOD_LOSS = 0.04;
 export const GOOD_RTT_S = 0.5;
+/** Unhealthy samples in a row that start a paused link's wait over. */
+export const UNWELL_SAMPLES = 2;
 /** How long a paused link must stay healthy before video is tried again; doubles on each relapse. */
 export const RESUME_HOLD_MS = 6_000;
 export const RESUME_HOLD_MAX_MS = 60_000;
@@ -46,6 +50,12 @@ export const RAISE_PER_S = 0.08;
 export const RAISE_MIN_BPS_PER_S = 30_000;
 /** Loss above this on a link lowers its budget, as a falling estimate does. */
 export const CONGESTED_LOSS = 0.05;
+/** A link whose estimate is under this part of what we asked of it... */
+export const BOUND_BELOW_ASKED = 0.9;
+/** ...while everything we send on it is at least this part of the estimate, is held back by the link. */
+export const BOUND_USE = 0.75;
+/** An estimate at or above this part of its recent peak is still climbing, or steady at its best. */
+export const ESTIMATE_SETTLED = 0.97;
 /** The estimate counts as falling when under this part of its recent peak. */
 export const ESTIMATE_DROP = 0.85;
 /** How long the recent peak of a link's estimate is remembered. */

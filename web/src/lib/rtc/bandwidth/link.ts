@@ -10,9 +10,12 @@ import {
   BAD_HOLD_MS,
   BAD_LOSS,
   BAD_RTT_S,
+  BOUND_BELOW_ASKED,
+  BOUND_USE,
   CAMERA_PEER_CAP_BPS,
   CONGESTED_LOSS,
   ESTIMATE_DROP,
+  ESTIMATE_SETTLED,
   GOOD_LOSS,
   GOOD_RTT_S,
   LOWER_MARGIN,
@@ -24,6 +27,7 @@ import {
   RELAPSE_WINDOW_MS,
   RESUME_HOLD_MAX_MS,
   RESUME_HOLD_MS,
+  UNWELL_SAMPLES,
 } from './limits';
 
 export type QualityLimitationReason = 'none' | 'bandwidth' | 'cpu' | 'other';
@@ -40,6 +44,8 @@ export interface LinkSample {
   rtt: number | null;
   /** Why our camera encoder sends less than asked, per the browser. */
   qualityLimitationReason: QualityLimitationReason | null;
+  /** Everything we sent on this link over the interval, headers included (bps); null when unknown. */
+  sentTotalBitrate: number | null;
 }
 
 /** `video`: sending; `paused`: audio only; `probing`: video back at a small budget, climbing. */
@@ -61,6 +67,12 @@ export interface LinkMemory {
   readonly hold: number;
   /** Why video is paused (or was last lowered), in words a person can read. */
   readonly why: string | null;
+  /** The camera bitrate the policy last gave this link (0: none); policy.ts sets it after each decision. */
+  readonly asked: number;
+  /** Unhealthy samples in a row while paused. */
+  readonly unwell: number;
+  /** While probing: the video came back from a pause for lack of uplink (policy.ts may take it back). */
+  readonly uplinkProbe?: boolean;
 }
 
 export function initialLink(): LinkMemory {
@@ -75,6 +87,8 @@ export function initialLink(): LinkMemory {
     resumedAt: null,
     hold: RESUME_HOLD_MS,
     why: null,
+    asked: 0,
+    unwell: 0,
   };
 }
 
@@ -85,9 +99,17 @@ const percent = (x: number) => `${Math.round(x * 100)}%`;
 function badness(s: LinkSample, budget: number): string | null {
   if (s.loss !== null && s.loss > BAD_LOSS) return `loss ${percent(s.loss)}`;
   if (s.rtt !== null && s.rtt > BAD_RTT_S) return `round trip ${s.rtt.toFixed(1)} s`;
-  if (budget < AUDIO_ONLY_BELOW_BPS) return `uplink for video ${kbps(budget)}`;
+  if (budget < AUDIO_ONLY_BELOW_BPS) return uplinkWhy(budget);
   return null;
 }
+
+const UPLINK_PREFIX = 'uplink for video ';
+
+/** Why a link is paused for lack of uplink, when it has `bps` for video. */
+export const uplinkWhy = (bps: number): string => `${UPLINK_PREFIX}${kbps(bps)}`;
+
+/** Whether a pause is for lack of uplink (shared by all links) rather than this link's loss or delay. */
+export const pausedForUplink = (mem: LinkMemory): boolean => mem.mode === 'paused' && (mem.why?.startsWith(UPLINK_PREFIX) ?? false);
 
 function healthy(s: LinkSample): boolean {
   return (s.loss === null || s.loss < GOOD_LOSS) && (s.rtt === null || s.rtt < GOOD_RTT_S);
@@ -108,12 +130,27 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMem
   // and following it down then would spiral. An estimate still ramping up is no reason either.
   const falling =
     estimate !== null && s.qualityLimitationReason === 'bandwidth' && estimate < mem.ceiling && estimate < peak * ESTIMATE_DROP;
+  // The link carries less than we asked of it, and we send about all it carries: its
+  // estimate is the bound. Chromium's encoder reports a bandwidth limitation only when it
+  // drops resolution or frame rate, which a small picture may never need; the estimate
+  // and what is sent tell it either way. A sender that is short of content or CPU sends
+  // well under the estimate (Chromium lets its estimate grow to about 1.5x what is
+  // acknowledged), and that is no reason to lower anything.
+  const bound =
+    s.availableOutgoingBitrate !== null &&
+    estimate !== null &&
+    s.sentTotalBitrate !== null &&
+    mem.asked > 0 &&
+    estimate < Math.min(mem.ceiling, mem.asked) * BOUND_BELOW_ASKED &&
+    // Not while the estimate is still climbing to its first peak (a new link ramps up).
+    estimate < peak * ESTIMATE_SETTLED &&
+    s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
   const lossy = s.loss !== null && s.loss > CONGESTED_LOSS;
   let ceiling = mem.ceiling;
   let why = mem.why;
   let lowered = false;
-  if (falling || lossy) {
-    const fromEstimate = falling ? estimate! * LOWER_MARGIN : Infinity;
+  if (falling || bound || lossy) {
+    const fromEstimate = falling || bound ? estimate! * LOWER_MARGIN : Infinity;
     const fromLoss = lossy ? mem.ceiling * (1 - Math.min(0.5, s.loss!)) : Infinity;
     ceiling = Math.min(mem.ceiling, fromEstimate, fromLoss);
     lowered = true;
@@ -143,23 +180,22 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMem
   };
 }
 
+/** Video back on a paused link at `ceiling`, climbing from there. */
+export function resumeVideo(mem: LinkMemory, at: number, ceiling: number): LinkMemory {
+  return { ...mem, mode: 'probing', ceiling, recent: [], goodSince: null, badSince: null, unwell: 0, resumedAt: at, why: 'recovering' };
+}
+
 function stepPaused(mem: LinkMemory, s: LinkSample, share: number): LinkMemory {
   const base = { ...mem, lastAt: s.at, lowered: false };
-  // With video off the estimate says little (nothing probes the link): judge by loss and RTT.
+  // With video off the estimate says little (nothing probes the link): judge by loss and
+  // RTT. One stray sample (a busy moment's round trip) does not start the wait over; two in a row do.
   if (!healthy(s) || share < AUDIO_ONLY_BELOW_BPS) {
+    const unwell = mem.unwell + 1;
+    if (unwell < UNWELL_SAMPLES && share >= AUDIO_ONLY_BELOW_BPS) return { ...base, unwell };
     const bad = badness(s, share);
-    return { ...base, goodSince: null, why: bad ?? mem.why };
+    return { ...base, unwell, goodSince: null, why: bad ?? mem.why };
   }
   const goodSince = mem.goodSince ?? s.at;
-  if (s.at - goodSince < mem.hold) return { ...base, goodSince };
-  return {
-    ...base,
-    mode: 'probing',
-    ceiling: Math.min(PROBE_BPS, share),
-    recent: [],
-    goodSince: null,
-    badSince: null,
-    resumedAt: s.at,
-    why: 'recovering',
-  };
+  if (s.at - goodSince < mem.hold) return { ...base, goodSince, unwell: 0 };
+  return resumeVideo(base, s.at, Math.min(PROBE_BPS, share));
 }

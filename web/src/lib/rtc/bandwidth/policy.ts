@@ -10,15 +10,19 @@
 import { encodingFor, tileDemand, waterfill, type Encoding, type Size } from './encoding';
 import {
   AUDIO_ONLY_BELOW_BPS,
+  AUDIO_RESERVE_BPS,
   CAMERA_PEER_CAP_BPS,
+  MIN_VIDEO_BPS,
   CAMERA_TOTAL_BPS,
   ONE_PEER_FLOOR_BPS,
   PROBE_BPS,
+  RESUME_HOLD_MAX_MS,
+  RESUME_HOLD_MS,
   SCREEN_LINK_SHARE,
   SCREEN_PEER_CAP_BPS,
   SCREEN_TOTAL_BPS,
 } from './limits';
-import { initialLink, stepLink, type LinkMemory, type LinkSample } from './link';
+import { initialLink, pausedForUplink, resumeVideo, stepLink, uplinkWhy, type LinkMemory, type LinkSample } from './link';
 
 export type { Encoding, Size } from './encoding';
 export type { LinkSample } from './link';
@@ -69,16 +73,88 @@ export function cameraShare(peerCount: number): number {
 
 const DEFAULT_SOURCE: Size = { width: 640, height: 480 };
 
+interface Step {
+  id: string;
+  before: LinkMemory;
+  after: LinkMemory;
+  sample: LinkSample | null;
+}
+
+/** Room the links that send video measure beyond what they were given (bps), or null when none sends. */
+function spareUplink(steps: Step[]): number | null {
+  const sending = steps.filter((x) => x.after.mode !== 'paused' && x.before.asked > 0 && x.sample?.availableOutgoingBitrate != null);
+  if (sending.length === 0) return null;
+  return sending.reduce((n, x) => n + Math.max(0, x.sample!.availableOutgoingBitrate! - AUDIO_RESERVE_BPS - x.before.asked), 0);
+}
+
+/**
+ * The links share one uplink, so they pause and come back one at a time. When several
+ * would go audio-only for lack of uplink in the same second (they all measure the same
+ * narrow uplink), only the one with the least room pauses; the others start their bad
+ * hold again, to use what it frees (their estimates climb as its video stops). And one
+ * paused link probes at a time: two coming back together would congest the uplink again.
+ */
+function coordinate(steps: Step[]): void {
+  // Video that came back on a narrow uplink and leaves another link starving was a probe
+  // that failed: it goes back to audio only at once, and waits twice as long next time.
+  const prober = steps.find((x) => x.after.mode === 'probing' && x.after.uplinkProbe);
+  const starving = steps.filter((x) => x !== prober && x.after.mode !== 'paused' && x.after.ceiling < AUDIO_ONLY_BELOW_BPS);
+  if (prober && starving.length > 0) {
+    const least = Math.min(...starving.map((x) => x.after.ceiling));
+    prober.after = { ...prober.after, mode: 'paused', why: uplinkWhy(least), hold: Math.min(RESUME_HOLD_MAX_MS, prober.before.hold * 2), goodSince: null, badSince: null, uplinkProbe: false };
+    for (const x of starving) x.after = { ...x.after, badSince: null };
+  }
+  const pausing = steps.filter((x) => x.before.mode !== 'paused' && pausedForUplink(x.after));
+  if (pausing.length > 0) {
+    const first = pausing.reduce((a, b) => (b.after.ceiling < a.after.ceiling ? b : a));
+    const at = first.after.lastAt;
+    for (const x of steps) {
+      if (x === first || x.after.mode === 'paused' && !pausing.includes(x)) continue;
+      if (pausing.includes(x)) x.after = { ...x.after, mode: x.before.mode, why: x.before.why, hold: x.before.hold, badSince: at };
+      else if (x.after.badSince !== null) x.after = { ...x.after, badSince: at };
+    }
+  }
+  let probing = steps.some((x) => x.before.mode === 'probing' && x.after.mode === 'probing');
+  // The links that send video say whether the uplink is still the limit right now.
+  const pressed = steps.some((x) => x.after.mode !== 'paused' && x.after.lowered);
+  const spare = spareUplink(steps);
+  for (const x of steps) {
+    if (x.before.mode !== 'paused') continue;
+    const forUplink = pausedForUplink(x.before);
+    const at = x.after.lastAt ?? 0;
+    // The links that send show plenty of room (a probe's worth beyond what they use): the
+    // uplink is back, and a link paused for lack of it need not sit out its whole (doubled) wait.
+    const roomy =
+      forUplink && x.after.mode === 'paused' && !probing && !pressed && spare !== null && spare >= PROBE_BPS &&
+      x.after.goodSince !== null && at - x.after.goodSince >= RESUME_HOLD_MS;
+    if (roomy) x.after = resumeVideo(x.after, at, PROBE_BPS);
+    if (x.after.mode !== 'probing') continue;
+    // Paused for lack of uplink: back only while no sending link is being held back, at
+    // about the room the others measure beyond what they use (at least the audio-only
+    // mark: Chromium's estimate on a link grows only to about 1.5x what it carries, so
+    // the room it shows is a floor). If that is too much, the uplink says so again and
+    // the link that has least pauses again, waiting twice as long next time.
+    if (probing || (forUplink && pressed)) {
+      x.after = { ...x.before, lastAt: x.after.lastAt };
+      continue;
+    }
+    if (forUplink) x.after = { ...x.after, uplinkProbe: true, ceiling: spare === null ? x.after.ceiling : Math.min(x.after.ceiling, Math.max(AUDIO_ONLY_BELOW_BPS, spare)) };
+    probing = true;
+  }
+}
+
 export function decide(state: PolicyState, input: PolicyInput): { state: PolicyState; decisions: PeerDecision[] } {
   const n = input.peers.length;
   const share = cameraShare(n);
   // People who left are forgotten: their share goes back to the others.
   const links = new Map<string, LinkMemory>();
-  for (const p of input.peers) {
+  const steps = input.peers.map((p) => {
     const before = state.links.get(p.id) ?? initialLink();
     const fresh = p.sample !== null && (before.lastAt === null || p.sample.at > before.lastAt);
-    links.set(p.id, fresh ? stepLink(before, p.sample!, share) : before);
-  }
+    return { id: p.id, before, after: fresh ? stepLink(before, p.sample!, share) : before, sample: p.sample };
+  });
+  coordinate(steps);
+  for (const { id, after } of steps) links.set(id, after);
 
   // The screen goes first on each link, within its own budget.
   const screenLimits = new Map<string, number>();
@@ -98,7 +174,10 @@ export function decide(state: PolicyState, input: PolicyInput): { state: PolicyS
     const want = Math.min(CAMERA_PEER_CAP_BPS, n === 1 ? Math.max(ONE_PEER_FLOOR_BPS, tileDemand(camera, p.cameraTile)) : tileDemand(camera, p.cameraTile));
     wants.set(p.id, want);
     const room = link.ceiling - (screenGiven.get(p.id) ?? 0);
-    limits.set(p.id, link.mode === 'paused' || room < AUDIO_ONLY_BELOW_BPS ? 0 : Math.min(want, room));
+    // Under the audio-only mark video goes on, smaller, until the link has been short a
+    // while (link.ts pauses it then); only a screen share takes the camera's place at once.
+    const screenFirst = (screenGiven.get(p.id) ?? 0) > 0 && room < AUDIO_ONLY_BELOW_BPS;
+    limits.set(p.id, link.mode === 'paused' || screenFirst || room < MIN_VIDEO_BPS ? 0 : Math.min(want, room));
   }
   const given = waterfill(CAMERA_TOTAL_BPS, limits);
 
@@ -128,5 +207,7 @@ export function decide(state: PolicyState, input: PolicyInput): { state: PolicyS
       ceiling: Math.round(link.ceiling),
     };
   });
+  // What each link was given, for the next sample to compare with what it carried.
+  for (const d of decisions) links.set(d.id, { ...links.get(d.id)!, asked: d.camera.active ? d.camera.maxBitrate : 0 });
   return { state: { links }, decisions };
 }

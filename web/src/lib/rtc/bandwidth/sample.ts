@@ -19,6 +19,8 @@ export interface Snapshot {
   rttSums: { total: number; count: number }[];
   /** Ours, audio and video, and what the peer reported lost of them. */
   packetsSent: number;
+  /** Everything sent on the link, payload and RTP headers (bytes). */
+  bytesSentAll: number;
   packetsLost: number;
   /** The latest fractionLost the peer reported (0..1), for when the counters did not move. */
   fractionLost: number | null;
@@ -85,6 +87,7 @@ export function snapshot(report: Iterable<Stat>, cameraMid?: string | null): Sna
     rtt: rtts.length ? Math.max(...rtts) : null,
     rttSums,
     packetsSent: sum(outbound, 'packetsSent'),
+    bytesSentAll: sum(outbound, 'bytesSent') + sum(outbound, 'headerBytesSent'),
     packetsLost: Math.max(0, sum(remoteIn, 'packetsLost')),
     fractionLost: fractions.length ? Math.max(...fractions) : null,
     qualityLimitationReason: typeof reason === 'string' && REASONS.has(reason) ? (reason as QualityLimitationReason) : null,
@@ -112,6 +115,7 @@ export function measure(prev: Snapshot | null, cur: Snapshot): LinkStats {
     if (sent >= 20) loss = Math.min(1, lost / sent);
   }
   const samples = prev ? cur.audio.samples - prev.audio.samples : 0;
+  const sentBitrate = rate(prev?.sent.bytes ?? 0, cur.sent.bytes);
   // The round trips measured during this interval only: a report that did not move since
   // (no new STUN response, no new receiver report) says nothing about now.
   let rtt = cur.rtt;
@@ -123,8 +127,15 @@ export function measure(prev: Snapshot | null, cur: Snapshot): LinkStats {
     rtt = fresh.length ? Math.max(...fresh) : null;
   }
   return {
-    sample: { at: cur.at, availableOutgoingBitrate: cur.availableOutgoingBitrate, loss, rtt, qualityLimitationReason: cur.qualityLimitationReason },
-    sentBitrate: rate(prev?.sent.bytes ?? 0, cur.sent.bytes),
+    sample: {
+      at: cur.at,
+      availableOutgoingBitrate: cur.availableOutgoingBitrate,
+      loss,
+      rtt,
+      qualityLimitationReason: cur.qualityLimitationReason,
+      sentTotalBitrate: prev ? rate(prev.bytesSentAll, cur.bytesSentAll) : null,
+    },
+    sentBitrate,
     sentWidth: cur.sent.width,
     sentHeight: cur.sent.height,
     sentFps: cur.sent.fps,
