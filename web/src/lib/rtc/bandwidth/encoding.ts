@@ -3,7 +3,16 @@
  * and the `RTCRtpEncodingParameters` that send no more pixels than the receiver draws
  * and no more than the budget carries. Pure; used by policy.ts.
  */
-import { FULL_FPS, LOW_FPS, LOW_FPS_BELOW_BPS, MIN_BITS_PER_PIXEL, MIN_HEIGHT_PX } from './limits';
+import {
+  AUDIO_ONLY_BELOW_BPS,
+  AUDIO_ONLY_FLOOR_BPS,
+  AUDIO_ONLY_FULL_PIXELS,
+  FULL_FPS,
+  LOW_FPS,
+  LOW_FPS_BELOW_BPS,
+  MIN_BITS_PER_PIXEL,
+  MIN_HEIGHT_PX,
+} from './limits';
 
 /** A size in device pixels. */
 export interface Size {
@@ -30,6 +39,14 @@ export function tileDemand(source: Size, tile: Size | null): number {
   const sourcePixels = source.width * source.height;
   const pixels = tile ? Math.min(sourcePixels, tile.width * tile.height) : sourcePixels;
   return Math.max(TILE_FLOOR_BPS, pixels * FULL_FPS * TILE_BITS_PER_PIXEL);
+}
+
+/** The least video budget (bps) worth sending `source` drawn at `tile`: under it, audio only. */
+export function videoFloor(source: Size, tile: Size | null): number {
+  const sourcePixels = source.width * source.height;
+  const pixels = tile ? Math.min(sourcePixels, tile.width * tile.height) : sourcePixels;
+  const part = Math.min(1, pixels / AUDIO_ONLY_FULL_PIXELS) ** 0.75;
+  return Math.round(Math.max(AUDIO_ONLY_FLOOR_BPS, AUDIO_ONLY_BELOW_BPS * part));
 }
 
 /** Quarter steps, so a tile resized by a few pixels does not touch the encoder. */

@@ -19,8 +19,15 @@ export const SCREEN_LINK_SHARE = 0.7;
 
 /** What audio and RTCP take out of a link's estimate before video gets any of it. */
 export const AUDIO_RESERVE_BPS = 50_000;
-/** Below this much video budget on a link, video is not worth sending: audio only. */
+/**
+ * Below this much video budget on a link, video is not worth sending: audio only. That is
+ * for a picture of 640x480 or more; a smaller one (the receiver's tile, or our camera) is
+ * worth sending down to less, in proportion to pixels^0.75 (how VP8's bitrate for the same
+ * look scales), but never under AUDIO_ONLY_FLOOR_BPS. encoding.ts `videoFloor`.
+ */
 export const AUDIO_ONLY_BELOW_BPS = 150_000;
+export const AUDIO_ONLY_FULL_PIXELS = 640 * 480;
+export const AUDIO_ONLY_FLOOR_BPS = 60_000;
 /** ...once that has lasted (BAD_HOLD_MS); until then video goes on at no less than this. */
 export const MIN_VIDEO_BPS = 30_000;
 
@@ -54,8 +61,6 @@ export const CONGESTED_LOSS = 0.05;
 export const BOUND_BELOW_ASKED = 0.9;
 /** ...while everything we send on it is at least this part of the estimate, is held back by the link. */
 export const BOUND_USE = 0.75;
-/** An estimate at or above this part of its recent peak is still climbing, or steady at its best. */
-export const ESTIMATE_SETTLED = 0.97;
 /** The estimate counts as falling when under this part of its recent peak. */
 export const ESTIMATE_DROP = 0.85;
 /** How long the recent peak of a link's estimate is remembered. */

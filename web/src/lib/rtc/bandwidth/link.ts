@@ -15,7 +15,6 @@ import {
   CAMERA_PEER_CAP_BPS,
   CONGESTED_LOSS,
   ESTIMATE_DROP,
-  ESTIMATE_SETTLED,
   GOOD_LOSS,
   GOOD_RTT_S,
   LOWER_MARGIN,
@@ -96,10 +95,10 @@ const kbps = (bps: number) => `${Math.round(bps / 1000)} kbps`;
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
 /** What makes a sample bad for video, or null when it is not. */
-function badness(s: LinkSample, budget: number): string | null {
+function badness(s: LinkSample, budget: number, floor: number): string | null {
   if (s.loss !== null && s.loss > BAD_LOSS) return `loss ${percent(s.loss)}`;
   if (s.rtt !== null && s.rtt > BAD_RTT_S) return `round trip ${s.rtt.toFixed(1)} s`;
-  if (budget < AUDIO_ONLY_BELOW_BPS) return uplinkWhy(budget);
+  if (budget < floor) return uplinkWhy(budget);
   return null;
 }
 
@@ -119,8 +118,8 @@ function healthy(s: LinkSample): boolean {
  * The next memory of a link after `sample`. `share` is what the link would get from the
  * participant's budget if measurements allowed everything (the budget split by peer count).
  */
-export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMemory {
-  if (mem.mode === 'paused') return stepPaused(mem, s, share);
+export function stepLink(mem: LinkMemory, s: LinkSample, share: number, floor: number = AUDIO_ONLY_BELOW_BPS): LinkMemory {
+  if (mem.mode === 'paused') return stepPaused(mem, s, share, floor);
   const dt = mem.lastAt === null ? 0 : Math.max(0, s.at - mem.lastAt) / 1000;
   const estimate = s.availableOutgoingBitrate === null ? null : Math.max(0, s.availableOutgoingBitrate - AUDIO_RESERVE_BPS);
   const recent = estimate === null ? mem.recent : [...mem.recent.filter((r) => s.at - r.at < PEAK_WINDOW_MS), { at: s.at, bps: estimate }];
@@ -142,8 +141,9 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMem
     s.sentTotalBitrate !== null &&
     mem.asked > 0 &&
     estimate < Math.min(mem.ceiling, mem.asked) * BOUND_BELOW_ASKED &&
-    // Not while the estimate is still climbing to its first peak (a new link ramps up).
-    estimate < peak * ESTIMATE_SETTLED &&
+    // Not while the estimate climbs (a new link ramps up, a freed link takes more).
+    mem.recent.length > 0 &&
+    estimate <= mem.recent[mem.recent.length - 1]!.bps &&
     s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
   const lossy = s.loss !== null && s.loss > CONGESTED_LOSS;
   let ceiling = mem.ceiling;
@@ -161,7 +161,12 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number): LinkMem
   }
   const next: LinkMemory = { ...mem, ceiling, lowered, why, recent, lastAt: s.at };
 
-  const bad = badness(s, Math.min(ceiling, share));
+  // What the link carries for video when we send about all its estimate allows: a ceiling
+  // that saws up and down around it (lowered, then raised while there is room) must not
+  // hide for ever that the link itself is short.
+  const uses = s.availableOutgoingBitrate !== null && s.sentTotalBitrate !== null && s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
+  const carried = uses && estimate !== null ? estimate : Infinity;
+  const bad = badness(s, Math.min(ceiling, share, carried), floor);
   if (bad === null) {
     const settled = mem.mode === 'probing' && mem.resumedAt !== null && s.at - mem.resumedAt >= PROBE_SETTLE_MS;
     return { ...next, badSince: null, mode: settled ? 'video' : mem.mode };
@@ -185,14 +190,14 @@ export function resumeVideo(mem: LinkMemory, at: number, ceiling: number): LinkM
   return { ...mem, mode: 'probing', ceiling, recent: [], goodSince: null, badSince: null, unwell: 0, resumedAt: at, why: 'recovering' };
 }
 
-function stepPaused(mem: LinkMemory, s: LinkSample, share: number): LinkMemory {
+function stepPaused(mem: LinkMemory, s: LinkSample, share: number, floor: number): LinkMemory {
   const base = { ...mem, lastAt: s.at, lowered: false };
   // With video off the estimate says little (nothing probes the link): judge by loss and
   // RTT. One stray sample (a busy moment's round trip) does not start the wait over; two in a row do.
-  if (!healthy(s) || share < AUDIO_ONLY_BELOW_BPS) {
+  if (!healthy(s) || share < floor) {
     const unwell = mem.unwell + 1;
-    if (unwell < UNWELL_SAMPLES && share >= AUDIO_ONLY_BELOW_BPS) return { ...base, unwell };
-    const bad = badness(s, share);
+    if (unwell < UNWELL_SAMPLES && share >= floor) return { ...base, unwell };
+    const bad = badness(s, share, floor);
     return { ...base, unwell, goodSince: null, why: bad ?? mem.why };
   }
   const goodSince = mem.goodSince ?? s.at;

@@ -7,7 +7,7 @@
  * slowly, and a link that stays bad sends audio only until it has been healthy a while.
  * Called by controller.ts on every sample tick and whenever peers come or go.
  */
-import { encodingFor, tileDemand, waterfill, type Encoding, type Size } from './encoding';
+import { encodingFor, tileDemand, videoFloor, waterfill, type Encoding, type Size } from './encoding';
 import {
   AUDIO_ONLY_BELOW_BPS,
   AUDIO_RESERVE_BPS,
@@ -78,6 +78,8 @@ interface Step {
   before: LinkMemory;
   after: LinkMemory;
   sample: LinkSample | null;
+  /** The least video budget worth sending on this link (encoding.ts videoFloor). */
+  floor: number;
 }
 
 /** Room the links that send video measure beyond what they were given (bps), or null when none sends. */
@@ -98,7 +100,7 @@ function coordinate(steps: Step[]): void {
   // Video that came back on a narrow uplink and leaves another link starving was a probe
   // that failed: it goes back to audio only at once, and waits twice as long next time.
   const prober = steps.find((x) => x.after.mode === 'probing' && x.after.uplinkProbe);
-  const starving = steps.filter((x) => x !== prober && x.after.mode !== 'paused' && x.after.ceiling < AUDIO_ONLY_BELOW_BPS);
+  const starving = steps.filter((x) => x !== prober && x.after.mode !== 'paused' && x.after.ceiling < x.floor);
   if (prober && starving.length > 0) {
     const least = Math.min(...starving.map((x) => x.after.ceiling));
     prober.after = { ...prober.after, mode: 'paused', why: uplinkWhy(least), hold: Math.min(RESUME_HOLD_MAX_MS, prober.before.hold * 2), goodSince: null, badSince: null, uplinkProbe: false };
@@ -138,7 +140,7 @@ function coordinate(steps: Step[]): void {
       x.after = { ...x.before, lastAt: x.after.lastAt };
       continue;
     }
-    if (forUplink) x.after = { ...x.after, uplinkProbe: true, ceiling: spare === null ? x.after.ceiling : Math.min(x.after.ceiling, Math.max(AUDIO_ONLY_BELOW_BPS, spare)) };
+    if (forUplink) x.after = { ...x.after, uplinkProbe: true, ceiling: spare === null ? x.after.ceiling : Math.min(x.after.ceiling, Math.max(x.floor, spare)) };
     probing = true;
   }
 }
@@ -151,7 +153,8 @@ export function decide(state: PolicyState, input: PolicyInput): { state: PolicyS
   const steps = input.peers.map((p) => {
     const before = state.links.get(p.id) ?? initialLink();
     const fresh = p.sample !== null && (before.lastAt === null || p.sample.at > before.lastAt);
-    return { id: p.id, before, after: fresh ? stepLink(before, p.sample!, share) : before, sample: p.sample };
+    const floor = videoFloor(input.camera ?? DEFAULT_SOURCE, p.cameraTile);
+    return { id: p.id, before, after: fresh ? stepLink(before, p.sample!, share, floor) : before, sample: p.sample, floor };
   });
   coordinate(steps);
   for (const { id, after } of steps) links.set(id, after);
