@@ -32,6 +32,7 @@ import { formatErrors } from './errors.js';
 import { PreparedOperations, type EventStream, type PreparedOperation } from './prepared.js';
 import { sendCorked } from './socket-send.js';
 import { graphql } from './graphql-cjs.js';
+import { Mailbox } from '../signaling/mailbox.js';
 
 /** Seconds a new socket has to send connection_init (then 4408). */
 export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
@@ -197,13 +198,53 @@ export function createSocketTransport(
             }
             const handle = streamHandle(opened);
             state.subscriptions[id] = handle as never;
-            void pump(state, id, idJson, opened, handle);
+            if (opened.source instanceof Mailbox) listen(state, id, idJson, opened, opened.source as Mailbox<unknown>, handle);
+            else void pump(state, id, idJson, opened, handle);
           },
           (err: unknown) => {
             delete state.subscriptions[id];
             fault(app, socket, err);
           },
         );
+      }
+
+      /**
+       * A participant's events (the mailbox behind joinRoom), written as each is pushed: no
+       * promise per event. The same messages as `pump`, in the same order.
+       */
+      function listen(state: ConnectionState, id: string, idJson: string, stream: EventStream, box: Mailbox<unknown>, handle: object): void {
+        let failed = false;
+        const fail = (err: unknown) => {
+          failed = true;
+          const original = err instanceof Error ? err : new Error(String(err));
+          sendCorked(socket, errorMessage(idJson, [new graphql.GraphQLError(original.message, { originalError: original })], context));
+          if (state.subscriptions[id] === handle) delete state.subscriptions[id];
+          void box.return();
+        };
+        const write = (result: ExecutionResult) => sendCorked(socket, nextMessage(idJson, result, context));
+        box.listen({
+          event(event) {
+            if (failed) return undefined;
+            try {
+              const result = stream.map(event);
+              // Resolved out of line: the mailbox waits for it, so order holds.
+              if (isPromise(result)) return result.then(write).then(undefined, fail);
+              return write(result);
+            } catch (err) {
+              fail(err);
+              return undefined;
+            }
+          },
+          end() {
+            // A microtask later, as the pulling pump would: after a cut-off's close frame,
+            // so a client never reads this `complete` as the end of its call.
+            queueMicrotask(() => {
+              if (failed || state.subscriptions[id] !== handle) return;
+              delete state.subscriptions[id];
+              sendCorked(socket, completeMessage(idJson));
+            });
+          },
+        });
       }
 
       /** Writes a subscription's events as they come; then `complete`, unless the client ended it. */
