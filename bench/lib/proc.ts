@@ -5,7 +5,7 @@
  * over IPC and answers memory and CPU questions (after a full GC) over the same channel.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -97,7 +97,8 @@ export async function startChild(
     execArgv: ['--expose-gc', ...extraExecArgv, '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     // stdout (the servers' logs, Parley's at info) is dropped: writing it still costs them as in production.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_SERVER_STDOUT=<file> keeps it instead (e.g. with --trace-gc in execArgv).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore', 'inherit', 'ipc'],
   });
   live.add(child);
   let seq = 0;
