@@ -85,14 +85,12 @@ export function createSocketTransport(
     },
   });
 
+  // One function for every connection: each call forks its own EntityManager.
+  const rooms = () => new RoomRepository(app.orm.em.fork());
+
   return {
     handler(socket, request) {
-      const context = {
-        app,
-        socket,
-        request,
-        rooms: () => new RoomRepository(app.orm.em.fork()),
-      } as unknown as MercuriusContext;
+      const context = { app, socket, request, rooms } as unknown as MercuriusContext;
       const extra: Extra = { socket, context };
       const closed = server.opened(
         {
