@@ -39,6 +39,8 @@ export interface ServerChild {
   cpu(): Promise<number>;
   /** Writes a heap snapshot (after full GCs) in the child; resolves to its file name. */
   snapshot(): Promise<string>;
+  /** Milliseconds since the child started (the clock of its --trace-gc lines). */
+  uptime(): Promise<number>;
   /** Starts V8's CPU profiler in the child (profile-relay.ts). */
   profileStart(): Promise<boolean>;
   /** Stops it; resolves to the .cpuprofile file written in the child. */
@@ -133,6 +135,7 @@ export async function startChild(
     memory: () => ask<MemorySample>('memory'),
     cpu: () => ask<number>('cpu'),
     snapshot: () => ask<string>('snapshot'),
+    uptime: () => ask<number>('uptime'),
     profileStart: () => ask<boolean>('profile-start'),
     profileStop: () => ask<string>('profile-stop'),
     async stop() {
