@@ -5,7 +5,7 @@
  * over IPC and answers memory and CPU questions (after a full GC) over the same channel.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,12 @@ export const API_DIR = join(REPO_ROOT, 'api');
 export interface MemorySample {
   rss: number;
   heapUsed: number;
+  /** V8's committed heap, used or not (part of the RSS). */
+  heapTotal?: number;
   external: number;
   arrayBuffers: number;
+  /** Committed bytes per V8 space (new_space, old_space, code_space, ...). */
+  spaces?: Record<string, number>;
 }
 
 export interface ServerChild {
@@ -35,6 +39,12 @@ export interface ServerChild {
   cpu(): Promise<number>;
   /** Writes a heap snapshot (after full GCs) in the child; resolves to its file name. */
   snapshot(): Promise<string>;
+  /** Milliseconds since the child started (the clock of its --trace-gc lines). */
+  uptime(): Promise<number>;
+  /** Starts V8's CPU profiler in the child (profile-relay.ts). */
+  profileStart(): Promise<boolean>;
+  /** Stops it; resolves to the .cpuprofile file written in the child. */
+  profileStop(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -82,13 +92,15 @@ export async function startChild(
   script: string,
   env: Record<string, string> = {},
   cwd = BENCH_DIR,
+  extraExecArgv: string[] = [],
 ): Promise<ServerChild> {
   const child = fork(join(BENCH_DIR, 'servers', script), [], {
     cwd,
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...extraExecArgv, '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     // stdout (the servers' logs, Parley's at info) is dropped: writing it still costs them as in production.
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // BENCH_SERVER_STDOUT=<file> keeps it instead (e.g. with --trace-gc in execArgv).
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore', 'inherit', 'ipc'],
   });
   live.add(child);
   let seq = 0;
@@ -123,6 +135,9 @@ export async function startChild(
     memory: () => ask<MemorySample>('memory'),
     cpu: () => ask<number>('cpu'),
     snapshot: () => ask<string>('snapshot'),
+    uptime: () => ask<number>('uptime'),
+    profileStart: () => ask<boolean>('profile-start'),
+    profileStop: () => ask<string>('profile-stop'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -171,7 +186,7 @@ export const RAISED_LIMITS = {
  * databases), each start gets a fresh database there instead of embedded PGlite: on a
  * machine too loaded for PGlite's initdb to finish in time.
  */
-export async function startParley(env: Record<string, string> = {}): Promise<ServerChild> {
+export async function startParley(env: Record<string, string> = {}, execArgv: string[] = []): Promise<ServerChild> {
   // The web test build: the call benchmark reads window.__parley, which production pages lack.
   const web = join(REPO_ROOT, 'web', 'build-test');
   const admin = process.env.BENCH_DATABASE_URL;
@@ -180,9 +195,9 @@ export async function startParley(env: Record<string, string> = {}): Promise<Ser
     execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`]);
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATABASE_URL: url.toString(), WEB_BUILD_DIR: web, ...env }, API_DIR);
+    return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATABASE_URL: url.toString(), WEB_BUILD_DIR: web, ...env }, API_DIR, execArgv);
   }
-  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), WEB_BUILD_DIR: web, ...env }, API_DIR);
+  return startChild('parley', 'parley.ts', { STUN_PORT: '0', DATA_DIR: await parleyDataDir(), WEB_BUILD_DIR: web, ...env }, API_DIR, execArgv);
 }
 let databases = 0;
 

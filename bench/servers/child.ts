@@ -3,6 +3,7 @@
  * and answers `memory` (after full GCs), `cpu` and `snapshot` (heap-profile.ts) questions.
  */
 const gc = (globalThis as { gc?: () => void }).gc;
+let profiler: import('node:inspector').Session | null = null;
 
 export function serveParent(ready: { port: number; stunPort?: number }): void {
   process.on('message', async (msg: { type: string; id: number }) => {
@@ -12,7 +13,10 @@ export function serveParent(ready: { port: number; stunPort?: number }): void {
         await new Promise((r) => setImmediate(r));
       }
       const m = process.memoryUsage();
-      process.send!({ type: 'answer', id: msg.id, value: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers } });
+      const { getHeapSpaceStatistics } = await import('node:v8');
+      // Committed bytes per V8 space: what of the RSS is V8's heap, used or not.
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      process.send!({ type: 'answer', id: msg.id, value: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, spaces } });
     } else if (msg.type === 'snapshot') {
       // Only heap-profile.ts asks: a full heap snapshot to a temporary file.
       for (let i = 0; i < 4; i++) {
@@ -22,6 +26,30 @@ export function serveParent(ready: { port: number; stunPort?: number }): void {
       const { writeHeapSnapshot } = await import('node:v8');
       const { tmpdir } = await import('node:os');
       process.send!({ type: 'answer', id: msg.id, value: writeHeapSnapshot(`${tmpdir()}/parley-${process.pid}-${msg.id}.heapsnapshot`) });
+    } else if (msg.type === 'profile-start') {
+      // Only profile-relay.ts asks: V8's sampling CPU profiler, until profile-stop.
+      const { Session } = await import('node:inspector');
+      profiler = new Session();
+      profiler.connect();
+      const post = (method: string, params?: object) => new Promise((res, rej) => profiler!.post(method, params ?? {}, (err, r) => (err ? rej(err) : res(r))));
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+      process.send!({ type: 'answer', id: msg.id, value: true });
+    } else if (msg.type === 'profile-stop') {
+      const session = profiler!;
+      profiler = null;
+      const { writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      session.post('Profiler.stop', (err, r) => {
+        const file = `${tmpdir()}/parley-${process.pid}-${msg.id}.cpuprofile`;
+        if (!err) writeFileSync(file, JSON.stringify(r.profile));
+        session.disconnect();
+        process.send!({ type: 'answer', id: msg.id, value: err ? '' : file });
+      });
+    } else if (msg.type === 'uptime') {
+      // Milliseconds since the process started: the clock of --trace-gc's lines.
+      process.send!({ type: 'answer', id: msg.id, value: performance.now() });
     } else if (msg.type === 'cpu') {
       const c = process.cpuUsage();
       process.send!({ type: 'answer', id: msg.id, value: c.user + c.system });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startInProcess, eventually, type InProcessServer } from '../support/in-process.js';
-import { JOIN, createRoom } from '../support/participant.js';
+import { JOIN, SEND, createRoom } from '../support/participant.js';
 
 let server: InProcessServer;
 let slug: string;
@@ -86,6 +86,48 @@ it('4409 on a duplicate subscription id; an id is free again after complete', as
   c.ws.send(subscribe('a')); // still running: refused
   expect(await c.closed).toMatchObject({ code: 4409, reason: 'Subscriber for a already exists' });
   expect(await eventually(() => server.app.hub.stats().participants === 0)).toBe(true);
+});
+
+it('a signal on the socket: the recipient gets the event, the sender next then complete; ended subscriptions get no complete back', async () => {
+  const join = async () => {
+    const c = await open();
+    c.ws.send(JSON.stringify({ type: 'connection_init' }));
+    await c.next('connection_ack');
+    c.ws.send(subscribe('j'));
+    const welcome = (await c.next('next')).payload as { data: { joinRoom: { token: string; me: { id: string } } } };
+    return { c, token: welcome.data.joinRoom.token, id: welcome.data.joinRoom.me.id };
+  };
+  const a = await join();
+  const b = await join();
+  // A's own stream (ParticipantJoined for B) is not what these checks read.
+  const answer = async (type: string) => {
+    await eventually(() => a.c.messages.some((m) => m.type === type && m.id !== 'j'));
+    const found = a.c.messages.find((m) => m.type === type && m.id !== 'j')!;
+    a.c.messages.splice(a.c.messages.indexOf(found), 1);
+    return found;
+  };
+  const send = (id: string, payload: string) =>
+    a.c.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: SEND, variables: { input: { token: a.token, to: b.id, kind: 'OFFER', payload } } } }));
+  send('s1', '{"n":1}');
+  send('s1', '{"n":2}'); // answered already: the id is free again
+  for (const n of [1, 2]) {
+    expect(await answer('next')).toEqual({ id: 's1', type: 'next', payload: { data: { sendSignal: true } } });
+    expect(await answer('complete')).toEqual({ id: 's1', type: 'complete' });
+    const event = await b.c.next('next');
+    expect(event).toMatchObject({ id: 'j', payload: { data: { joinRoom: { __typename: 'Signal', from: a.id, payload: `{"n":${n}}` } } } });
+  }
+  // Refused by the hub: an error in the result, still followed by complete.
+  send('s2', 'not json');
+  expect(await answer('next')).toMatchObject({ id: 's2', payload: { data: null, errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] } });
+  expect(await answer('complete')).toEqual({ id: 's2', type: 'complete' });
+  // B ends its subscription: it leaves, and no complete comes back for it.
+  b.c.ws.send(JSON.stringify({ id: 'j', type: 'complete' }));
+  await eventually(() => server.app.hub.stats().participants === 1);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(b.c.messages.filter((m) => m.type === 'complete')).toEqual([]);
+  a.c.ws.close();
+  b.c.ws.close();
+  await eventually(() => server.app.hub.stats().participants === 0);
 });
 
 it('4400 on invalid messages', async () => {

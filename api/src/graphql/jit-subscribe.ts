@@ -8,33 +8,15 @@
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import { graphql } from './graphql-cjs.js';
-
-type Events = AsyncIterableIterator<ExecutionResult>;
+import type { EventStream } from './prepared.js';
 
 /** Starts the subscription; the subscribe resolver runs before this returns its promise. */
-export async function jitSubscribe(args: ExecutionArgs, compiled: CompiledQuery): Promise<Events | ExecutionResult> {
+export async function jitOpen(args: ExecutionArgs, compiled: CompiledQuery): Promise<EventStream | ExecutionResult> {
   const stream = await graphql.createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const { contextValue, variableValues } = args;
-  return mapEvents(stream as AsyncIterableIterator<unknown>, (event) => compiled.query(event, contextValue, variableValues));
-}
-
-/** The stream's events mapped one by one; return() ends the source (the participant leaves). */
-function mapEvents(source: AsyncIterableIterator<unknown>, map: (event: unknown) => ExecutionResult | Promise<ExecutionResult>): Events {
-  const step = async (result: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> =>
-    result.done ? { value: undefined, done: true } : { value: await map(result.value), done: false };
   return {
-    next: () => source.next().then(step),
-    return: async () => {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    throw: async (error: unknown) => {
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
+    source: stream as AsyncIterableIterator<unknown>,
+    map: (event) => compiled.query(event, contextValue, variableValues),
   };
 }

@@ -19,7 +19,7 @@ import type {
 } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import { graphql, jit } from './graphql-cjs.js';
-import { jitSubscribe } from './jit-subscribe.js';
+import { jitOpen } from './jit-subscribe.js';
 import { withCode } from './errors.js';
 import { MAX_DEPTH, MAX_DOCUMENT_TOKENS, MAX_SELECTIONS, documentTooLarge, maxDepth, maxSelections } from './limits.js';
 
@@ -27,7 +27,15 @@ const { execute, getOperationAST, parse, specifiedRules, subscribe, validate, Gr
 const { compileQuery, isCompiledQuery } = jit;
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
-type Stream = Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+
+/**
+ * A subscription's source stream and how each of its events becomes a result: the
+ * transport pulls `source` and writes `map(event)` itself, with no iterator in between.
+ */
+export interface EventStream {
+  readonly source: AsyncIterator<unknown>;
+  map(event: unknown): Result;
+}
 
 /** A valid operation, ready to run with a request's variables and context. */
 export interface PreparedOperation {
@@ -36,8 +44,11 @@ export interface PreparedOperation {
   readonly kind: OperationTypeNode;
   /** Runs a query or mutation; resolvers start synchronously, before this returns. */
   execute(context: unknown, variables: Record<string, unknown> | null | undefined): Result;
-  /** Starts a subscription; its resolver starts synchronously, before this returns. */
-  subscribe(context: unknown, variables: Record<string, unknown> | null | undefined): Stream;
+  /**
+   * Starts a subscription; its resolver starts synchronously, before this returns. Resolves
+   * to its events, or to a result with the errors that refused it.
+   */
+  open(context: unknown, variables: Record<string, unknown> | null | undefined): Promise<EventStream | ExecutionResult>;
 }
 
 /** Our limits: linear in the document, checked before graphql-js's rules (some are quadratic). */
@@ -45,6 +56,8 @@ export const LIMIT_RULES: readonly ValidationRule[] = [maxDepth(MAX_DEPTH), maxS
 
 export class PreparedOperations {
   readonly #cache = new Map<string, PreparedOperation>();
+  /** The most recently used entry (the LRU's last one), compared by text before any lookup. */
+  #last: { query: string; operationName: string; operation: PreparedOperation } | null = null;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -57,9 +70,13 @@ export class PreparedOperations {
 
   /** The prepared operation for a query, or the errors that refuse it (each with extensions.code). */
   get(query: string, operationName?: string | null): PreparedOperation | readonly GraphQLError[] {
+    // The same document again (a stream of signals): no key to build and hash, no reordering.
+    const last = this.#last;
+    if (last && last.query === query && last.operationName === (operationName ?? '')) return last.operation;
     const key = `${operationName ?? ''}\n${query}`;
     const hit = this.#cache.get(key);
     if (hit) {
+      this.#last = { query, operationName: operationName ?? '', operation: hit };
       // Most recently used last: Map keeps insertion order.
       this.#cache.delete(key);
       this.#cache.set(key, hit);
@@ -69,6 +86,7 @@ export class PreparedOperations {
     if (Array.isArray(prepared)) return prepared;
     const operation = prepared as PreparedOperation;
     this.#cache.set(key, operation);
+    this.#last = { query, operationName: operationName ?? '', operation };
     if (this.#cache.size > this.capacity) this.#cache.delete(this.#cache.keys().next().value as string);
     return operation;
   }
@@ -115,7 +133,7 @@ function jitOperation(
     operationName,
     kind,
     execute: (context, variables) => compiled.query(undefined, context, variables),
-    subscribe: (contextValue, variableValues) => jitSubscribe({ schema, document, operationName, contextValue, variableValues }, compiled),
+    open: (contextValue, variableValues) => jitOpen({ schema, document, operationName, contextValue, variableValues }, compiled),
   };
 }
 
@@ -130,9 +148,14 @@ function graphqlJsOperation(
     operationName,
     kind,
     execute: (contextValue, variableValues) => execute({ schema, document, operationName, contextValue, variableValues }),
-    subscribe: async (contextValue, variableValues) => subscribe({ schema, document, operationName, contextValue, variableValues }),
+    open: async (contextValue, variableValues) => {
+      const events = await subscribe({ schema, document, operationName, contextValue, variableValues });
+      return Symbol.asyncIterator in events ? { source: events, map: asIs } : events;
+    },
   };
 }
+
+const asIs = (result: unknown) => result as ExecutionResult;
 
 /** A syntax error, coded as over HTTP; past the token cap (graphql-js spells it "more that"), QUERY_TOO_LARGE. */
 function asValidationError(err: unknown): GraphQLError {

@@ -2,10 +2,10 @@
  * Writes one graphql-ws message to a socket (socket-transport.ts's `send`):
  *  - corked until the end of the tick, so what the server writes in one go (a mutation's
  *    `next` and `complete`, events for several subscriptions) leaves in one TCP write;
- *  - resolved at once while little is buffered, so a mutation's `complete` follows its
- *    `next` in the same tick; once a client stops reading and `HIGH_WATER` bytes wait,
- *    resolved only when written, so its subscriptions stop pulling events and its mailbox
- *    fills up to the slow-consumer cut (signaling/mailbox.ts).
+ *  - nothing to wait for (undefined) while little is buffered; once a client stops
+ *    reading and `HIGH_WATER` bytes wait, a promise resolved only when written, so its
+ *    subscriptions stop pulling events and its mailbox fills up to the slow-consumer cut
+ *    (signaling/mailbox.ts).
  * Never rejects: a failed write means the socket is gone, and its close ends everything.
  */
 import type { Socket } from 'node:net';
@@ -14,14 +14,12 @@ import type { WebSocket } from 'ws';
 /** Bytes buffered for a socket before a write waits for the socket to drain. */
 export const HIGH_WATER = 64 * 1024;
 
-const done: Promise<void> = Promise.resolve();
-
-export function sendCorked(socket: WebSocket, data: string): Promise<void> {
-  if (socket.readyState !== socket.OPEN) return done;
+export function sendCorked(socket: WebSocket, data: string): Promise<void> | undefined {
+  if (socket.readyState !== socket.OPEN) return undefined;
   cork((socket as unknown as { _socket?: Socket })._socket);
   if (socket.bufferedAmount < HIGH_WATER) {
     socket.send(data);
-    return done;
+    return undefined;
   }
   // A write that fails means the socket is gone: its close ends the operations.
   return new Promise((resolve) => socket.send(data, () => resolve()));

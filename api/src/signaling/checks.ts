@@ -14,7 +14,8 @@ export function normalizeDisplayName(name: string | null | undefined): string {
 
 /** What is wrong with a payload on its own (size, then JSON), or null. */
 export function payloadProblem(payload: string): ParleyError | null {
-  if (Buffer.byteLength(payload, 'utf8') > Limits.maxPayloadBytes) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long payload needs counting.
+  if (payload.length * 3 > Limits.maxPayloadBytes && Buffer.byteLength(payload, 'utf8') > Limits.maxPayloadBytes) {
     return new ParleyError(ErrorCode.PAYLOAD_TOO_LARGE, `A signal payload can be at most ${Limits.maxPayloadBytes} bytes.`);
   }
   if (!isJson(payload)) return badInput('payload', 'The payload must be JSON text.');

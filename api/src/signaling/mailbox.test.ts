@@ -63,4 +63,52 @@ describe('Mailbox', () => {
     expect(box.closed).toBe(true);
     expect(box.bytes).toBe(0);
   });
+
+  it('listen: queued events first, then each push at once, in order; end once on close', () => {
+    const box = new Mailbox<number>(10, vi.fn(), vi.fn());
+    box.push(1);
+    box.push(2);
+    const got: number[] = [];
+    const end = vi.fn();
+    box.listen({ event: (n) => void got.push(n), end });
+    expect(got).toEqual([1, 2]);
+    box.push(3);
+    expect(got).toEqual([1, 2, 3]); // synchronously, no promise in between
+    expect(box.size).toBe(0);
+    box.close();
+    box.close();
+    expect(box.push(4)).toBe(false);
+    expect(end).toHaveBeenCalledTimes(1);
+  });
+
+  it('listen: a write that must wait holds the next events, which count toward the bound', async () => {
+    const onOverflow = vi.fn();
+    const box = new Mailbox<number>(3, onOverflow, vi.fn());
+    const got: number[] = [];
+    let release: () => void = () => {};
+    box.listen({
+      event: (n) => {
+        got.push(n);
+        return n === 1 ? new Promise<void>((r) => (release = r)) : undefined;
+      },
+      end: vi.fn(),
+    });
+    box.push(1);
+    box.push(2);
+    box.push(3);
+    expect(got).toEqual([1]);
+    expect(box.size).toBe(2);
+    release();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(got).toEqual([1, 2, 3]);
+    expect(box.size).toBe(0);
+    // Held back again: one in the write, three queued (the bound), the fifth cuts it off.
+    box.listen({ event: () => new Promise<void>(() => {}), end: vi.fn() });
+    for (let i = 0; i < 4; i++) expect(box.push(10 + i)).toBe(true);
+    expect(onOverflow).not.toHaveBeenCalled();
+    expect(box.push(14)).toBe(false);
+    expect(onOverflow).toHaveBeenCalledTimes(1);
+    expect(box.closed).toBe(true);
+  });
 });

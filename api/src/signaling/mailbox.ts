@@ -1,14 +1,19 @@
 /**
- * One participant's bounded, ordered event queue, read as an async iterator by the
- * transport (the GraphQL subscription). The transport pulls the next event only after
- * the previous one was written to the socket, so a client that stops reading lets the
- * queue fill; past `capacity` events, or past `maxBytes` of them as `weigh` counts, the
- * mailbox calls `onOverflow` and ends, instead of growing without limit.
+ * One participant's bounded, ordered event queue, read by the transport (the GraphQL
+ * subscription) either as an async iterator or, on the socket's hot path, through
+ * `listen`: each event handed to a sink as it is pushed, with no promise per event. Either
+ * way the next event goes out only after the previous one was written to the socket, so
+ * a client that stops reading lets the queue fill; past `capacity` events, or past
+ * `maxBytes` of them as `weigh` counts, the mailbox calls `onOverflow` and ends, instead of
+ * growing without limit.
  */
 export class Mailbox<T> implements AsyncIterableIterator<T> {
   #queue: T[] = [];
   #head = 0;
   #waiting: ((result: IteratorResult<T>) => void) | null = null;
+  #sink: Sink<T> | null = null;
+  /** The sink's last write is not out yet: events queue until it is. */
+  #paused = false;
   #closed = false;
   #bytes = 0;
   readonly #maxBytes: number;
@@ -40,6 +45,10 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
   /** Queues an event; false when the mailbox is closed or has just overflowed. */
   push(event: T): boolean {
     if (this.#closed) return false;
+    if (this.#sink && !this.#paused && this.size === 0) {
+      this.#hand(event);
+      return true;
+    }
     if (this.#waiting) {
       const resolve = this.#waiting;
       this.#waiting = null;
@@ -66,6 +75,17 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     return events;
   }
 
+  /**
+   * Push mode: `sink.event` gets every event, queued ones first, synchronously as each is
+   * pushed, until it returns a promise (its write must wait): events then queue until the
+   * promise settles. `sink.end` is called once when the mailbox closes.
+   */
+  listen(sink: Sink<T>): void {
+    this.#sink = sink;
+    if (this.#closed) sink.end();
+    else this.#drain();
+  }
+
   /** Ends the stream: a pending read resolves as done and queued events are dropped. */
   close(): void {
     if (this.#closed) return;
@@ -76,18 +96,36 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
     const resolve = this.#waiting;
     this.#waiting = null;
     resolve?.({ value: undefined, done: true });
+    this.#sink?.end();
+  }
+
+  #hand(event: T): void {
+    const written = this.#sink!.event(event);
+    if (!written) return;
+    this.#paused = true;
+    const resume = () => {
+      this.#paused = false;
+      this.#drain();
+    };
+    written.then(resume, resume);
+  }
+
+  #drain(): void {
+    while (!this.#paused && !this.#closed && this.size > 0) this.#hand(this.#take());
+  }
+
+  #take(): T {
+    const value = this.#queue[this.#head++] as T;
+    if (this.#weigh) this.#bytes -= this.#weigh(value);
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.size > 0) {
-      const value = this.#queue[this.#head++] as T;
-      if (this.#weigh) this.#bytes -= this.#weigh(value);
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
-      return Promise.resolve({ value, done: false });
-    }
+    if (this.size > 0) return Promise.resolve({ value: this.#take(), done: false });
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.#waiting = resolve;
@@ -105,6 +143,14 @@ export class Mailbox<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/** What `Mailbox.listen` hands events to. */
+export interface Sink<T> {
+  /** Writes one event; a promise means "wait for it before the next one". Must not throw. */
+  event(event: T): Promise<void> | undefined;
+  /** The mailbox closed (left, cut off, replaced on resume, or returned by its reader). */
+  end(): void;
 }
 
 /**
