@@ -25,7 +25,7 @@ export interface BandwidthSnapshot {
     receivedFps: number;
     freezes: number;
     concealment: number | null;
-    sample: { availableOutgoingBitrate: number | null; loss: number | null; rtt: number | null };
+    sample: { at: number; availableOutgoingBitrate: number | null; sentTotalBitrate: number | null; loss: number | null; rtt: number | null };
   } | null;
 }
 export interface BandwidthReport {
@@ -37,13 +37,13 @@ export interface BandwidthReport {
 export const bandwidth = (p: Person): Promise<BandwidthReport> =>
   p.page.evaluate(() => (window.__parley as unknown as { bandwidth(): BandwidthReport }).bandwidth());
 
-/** Every camera in this context captures 320x240 (the page asks for up to 640x480). */
+/** Every camera in this context captures 320x240 at 15 fps (the page asks for up to 640x480): four Chromiums on two cores. */
 export async function smallCamera(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const md = navigator.mediaDevices;
     const original = md.getUserMedia.bind(md);
     md.getUserMedia = (c?: MediaStreamConstraints) =>
-      original(c?.video ? { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), width: { ideal: 320, max: 320 }, height: { ideal: 240, max: 240 } } } : c);
+      original(c?.video ? { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), width: { ideal: 320, max: 320 }, height: { ideal: 240, max: 240 }, frameRate: { ideal: 15, max: 15 } } } : c);
   });
 }
 
