@@ -17,6 +17,13 @@ import { parleySystem } from '../lib/clients/parley.js';
 type Kind = 'minimal' | 'parley';
 const out = process.argv[2] ?? '/dev/stdout';
 const TRIALS = Number(process.env.TRACE_TRIALS ?? 3);
+// For narrowing a run down: TRACE_SIZES=2, TRACE_KINDS=parley, TRACE_QUERY=bandwidth=off
+// (added to Parley's room URL), TRACE_ALL=1 (every trial's table, not only the last),
+// TRACE_BEFORE=10000 (also the events up to that many ms before the click: getUserMedia).
+const SIZES = (process.env.TRACE_SIZES ?? '2,3').split(',').map(Number);
+const KINDS = (process.env.TRACE_KINDS ?? 'minimal,parley').split(',') as Kind[];
+const QUERY = process.env.TRACE_QUERY ? `?${process.env.TRACE_QUERY}` : '';
+const ALL = process.env.TRACE_ALL === '1';
 const script = readFileSync(join(BENCH_DIR, 'browser', 'trace.js'), 'utf8');
 
 async function open(browser: Browser, url: string, kind: Kind): Promise<{ context: BrowserContext; page: Page }> {
@@ -59,7 +66,7 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
     const system = parleySystem(server.url);
     const [slug] = await system.rooms(1);
     system.dispose();
-    url = `${server.url}/room/${slug}`;
+    url = `${server.url}/room/${slug}${QUERY}`;
   }
   const pages: { context: BrowserContext; page: Page }[] = [];
   try {
@@ -71,7 +78,7 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
     for (const [i, { page }] of pages.entries()) {
       const who = i === size - 1 ? 'joiner' : `peer ${i + 1}`;
       for (const [t, e] of await page.evaluate(() => (window as unknown as { __trace: [number, string][] }).__trace)) {
-        if (t >= t0 - 1) events.push([t - t0, who, e]);
+        if (t >= t0 - Number(process.env.TRACE_BEFORE ?? 1)) events.push([t - t0, who, e]);
       }
     }
     events.sort((a, b) => a[0] - b[0]);
@@ -89,8 +96,8 @@ const servers: Record<Kind, ServerChild> = {
 };
 const doc: string[] = [];
 try {
-  for (const size of [2, 3]) {
-    for (const kind of ['minimal', 'parley'] as Kind[]) {
+  for (const size of SIZES) {
+    for (const kind of KINDS) {
       for (let n = 0; n <= TRIALS; n++) {
         let lines: string[];
         try {
@@ -103,7 +110,7 @@ try {
         if (n === 0) continue; // warm-up
         const frame = lines.filter((l) => l.includes('joiner | first remote frame')).at(-1);
         process.stderr.write(`  [trace] ${kind} ${size} trial ${n}: ${frame}\n`);
-        if (n === TRIALS) doc.push(`### ${kind}, ${size} people (trial ${n})`, '', '| ms after click | page | event |', '|---:|---|---|', ...lines, '');
+        if (n === TRIALS || ALL) doc.push(`### ${kind}, ${size} people (trial ${n})`, '', '| ms after click | page | event |', '|---:|---|---|', ...lines, '');
       }
     }
   }
