@@ -111,7 +111,7 @@ function coordinate(steps: Step[]): void {
     const first = pausing.reduce((a, b) => (b.after.ceiling < a.after.ceiling ? b : a));
     const at = first.after.lastAt;
     for (const x of steps) {
-      if (x === first || x.after.mode === 'paused' && !pausing.includes(x)) continue;
+      if (x === first || (x.after.mode === 'paused' && !pausing.includes(x))) continue;
       if (pausing.includes(x)) x.after = { ...x.after, mode: x.before.mode, why: x.before.why, hold: x.before.hold, badSince: at };
       else if (x.after.badSince !== null) x.after = { ...x.after, badSince: at };
     }
@@ -132,8 +132,8 @@ function coordinate(steps: Step[]): void {
     if (roomy) x.after = resumeVideo(x.after, at, PROBE_BPS);
     if (x.after.mode !== 'probing') continue;
     // Paused for lack of uplink: back only while no sending link is being held back, at
-    // about the room the others measure beyond what they use (at least the audio-only
-    // mark: Chromium's estimate on a link grows only to about 1.5x what it carries, so
+    // about the room the others measure beyond what they use (at least what its picture
+    // is worth: Chromium's estimate on a link grows only to about 1.5x what it carries, so
     // the room it shows is a floor). If that is too much, the uplink says so again and
     // the link that has least pauses again, waiting twice as long next time.
     if (probing || (forUplink && pressed)) {
