@@ -31,6 +31,7 @@ export interface BandwidthSnapshot {
 export interface BandwidthReport {
   enabled: boolean;
   applyErrors: number;
+  lastApplyError: string | null;
   peers: BandwidthSnapshot[];
 }
 

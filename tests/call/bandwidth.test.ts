@@ -79,7 +79,7 @@ describe('a four-person mesh that knows it is a mesh', () => {
       }, [p]);
       const report = await bandwidth(p);
       console.info(`${p.name}: camera maxBitrate per peer ${report.peers.map((s) => `${Math.round(s.camera!.maxBitrate! / 1000)}k@/${s.camera!.scaleResolutionDownBy}`).join(', ')}; quality ${report.peers.map((s) => s.quality).join(', ')}`);
-      expect(report.applyErrors).toBe(0);
+      expect(report.applyErrors, `${p.name}: setParameters failed (last: ${report.lastApplyError})`).toBe(0);
     }
   });
 

@@ -75,7 +75,7 @@ export interface ParleyTestHook {
   counters(): Counters | null;
   /** The signaling socket: 'reconnecting' while it is down. */
   link(): LinkStatus | null;
-  bandwidth(): { enabled: boolean; applyErrors: number; peers: BandwidthSnapshot[] } | null;
+  bandwidth(): { enabled: boolean; applyErrors: number; lastApplyError: string | null; peers: BandwidthSnapshot[] } | null;
   /** Every link's senders: which local track each one sends now. */
   senders(): SenderSnapshot[];
   /** Runs the ICE-failure recovery (an ICE restart) on the link to `peerId`. */
@@ -161,7 +161,7 @@ function bandwidthOf(mesh: Mesh): ReturnType<ParleyTestHook['bandwidth']> {
       stats: b?.stats ?? null,
     };
   });
-  return { enabled: mesh.bandwidth.enabled, applyErrors: mesh.bandwidth.applyErrors, peers };
+  return { enabled: mesh.bandwidth.enabled, applyErrors: mesh.bandwidth.applyErrors, lastApplyError: mesh.bandwidth.lastApplyError, peers };
 }
 
 /** Points window.__parley at a mesh (or at nothing) in a test build; nothing in production. */

@@ -76,6 +76,8 @@ export class BandwidthController {
   #stopped = false;
   /** setParameters failures so far (the test hook reads it). */
   applyErrors = 0;
+  /** The last of them, name and message (the test hook reads it). */
+  lastApplyError: string | null = null;
 
   constructor(options: BandwidthOptions) {
     this.enabled = options.enabled;
@@ -217,15 +219,24 @@ export class BandwidthController {
   }
 
   async #set(sender: RTCRtpSender, enc: Encoding): Promise<void> {
-    try {
-      const params = sender.getParameters();
-      const current = params.encodings?.[0];
-      // No encodings until negotiation has made the sender real: the next tick retries.
-      if (!current || same(current, enc)) return;
-      Object.assign(current, enc);
-      await sender.setParameters(params);
-    } catch {
-      this.applyErrors++;
+    // A negotiation that completes between getParameters and setParameters makes the
+    // parameters stale (InvalidModificationError, or InvalidStateError when Chromium drops
+    // what getParameters gave): read them again and retry, once.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const params = sender.getParameters();
+        const current = params.encodings?.[0];
+        // No encodings until negotiation has made the sender real: the next tick retries.
+        if (!current || same(current, enc)) return;
+        Object.assign(current, enc);
+        await sender.setParameters(params);
+        return;
+      } catch (err) {
+        if (attempt === 0 && ['InvalidModificationError', 'InvalidStateError'].includes((err as Error).name)) continue;
+        this.applyErrors++;
+        this.lastApplyError = `${(err as Error).name}: ${(err as Error).message}`;
+        return;
+      }
     }
   }
 
