@@ -5,7 +5,6 @@
  * sample and returns the next memory. Called by policy.ts once per sample per peer.
  */
 import {
-  AUDIO_ONLY_BELOW_BPS,
   AUDIO_RESERVE_BPS,
   BAD_HOLD_MS,
   BAD_LOSS,
@@ -118,7 +117,7 @@ function healthy(s: LinkSample): boolean {
  * The next memory of a link after `sample`. `share` is what the link would get from the
  * participant's budget if measurements allowed everything (the budget split by peer count).
  */
-export function stepLink(mem: LinkMemory, s: LinkSample, share: number, floor: number = AUDIO_ONLY_BELOW_BPS): LinkMemory {
+export function stepLink(mem: LinkMemory, s: LinkSample, share: number, floor: number): LinkMemory {
   if (mem.mode === 'paused') return stepPaused(mem, s, share, floor);
   const dt = mem.lastAt === null ? 0 : Math.max(0, s.at - mem.lastAt) / 1000;
   const estimate = s.availableOutgoingBitrate === null ? null : Math.max(0, s.availableOutgoingBitrate - AUDIO_RESERVE_BPS);
@@ -135,16 +134,16 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number, floor: n
   // and what is sent tell it either way. A sender that is short of content or CPU sends
   // well under the estimate (Chromium lets its estimate grow to about 1.5x what is
   // acknowledged), and that is no reason to lower anything.
+  // We send about all the link's estimate allows (everything: audio, video, headers).
+  const uses = s.availableOutgoingBitrate !== null && s.sentTotalBitrate !== null && s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
   const bound =
-    s.availableOutgoingBitrate !== null &&
+    uses &&
     estimate !== null &&
-    s.sentTotalBitrate !== null &&
     mem.asked > 0 &&
     estimate < Math.min(mem.ceiling, mem.asked) * BOUND_BELOW_ASKED &&
     // Not while the estimate climbs (a new link ramps up, a freed link takes more).
     mem.recent.length > 0 &&
-    estimate <= mem.recent[mem.recent.length - 1]!.bps &&
-    s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
+    estimate <= mem.recent[mem.recent.length - 1]!.bps;
   const lossy = s.loss !== null && s.loss > CONGESTED_LOSS;
   let ceiling = mem.ceiling;
   let why = mem.why;
@@ -164,7 +163,6 @@ export function stepLink(mem: LinkMemory, s: LinkSample, share: number, floor: n
   // What the link carries for video when we send about all its estimate allows: a ceiling
   // that saws up and down around it (lowered, then raised while there is room) must not
   // hide for ever that the link itself is short.
-  const uses = s.availableOutgoingBitrate !== null && s.sentTotalBitrate !== null && s.sentTotalBitrate >= s.availableOutgoingBitrate * BOUND_USE;
   const carried = uses && estimate !== null ? estimate : Infinity;
   const bad = badness(s, Math.min(ceiling, share, carried), floor);
   if (bad === null) {
