@@ -45,6 +45,10 @@ export interface ServerChild {
   profileStart(): Promise<boolean>;
   /** Stops it; resolves to the .cpuprofile file written in the child. */
   profileStop(): Promise<string>;
+  /** Starts V8's sampling heap profiler, counting collected objects too (alloc-probe.ts). */
+  allocStart(): Promise<boolean>;
+  /** Stops it; the path of the .heapprofile written. */
+  allocStop(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +142,8 @@ export async function startChild(
     uptime: () => ask<number>('uptime'),
     profileStart: () => ask<boolean>('profile-start'),
     profileStop: () => ask<string>('profile-stop'),
+    allocStart: () => ask<boolean>('alloc-start'),
+    allocStop: () => ask<string>('alloc-stop'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

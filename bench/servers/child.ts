@@ -47,6 +47,26 @@ export function serveParent(ready: { port: number; stunPort?: number }): void {
         session.disconnect();
         process.send!({ type: 'answer', id: msg.id, value: err ? '' : file });
       });
+    } else if (msg.type === 'alloc-start') {
+      // Only alloc-probe.ts asks: V8's sampling heap profiler, counting what minor and major
+      // GCs collect too (every allocation sampled, not only what survives), until alloc-stop.
+      const { Session } = await import('node:inspector');
+      profiler = new Session();
+      profiler.connect();
+      profiler.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true } as object, (err) =>
+        process.send!({ type: 'answer', id: msg.id, value: !err }),
+      );
+    } else if (msg.type === 'alloc-stop') {
+      const session = profiler!;
+      profiler = null;
+      const { writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      session.post('HeapProfiler.stopSampling', (err, r) => {
+        const file = `${tmpdir()}/parley-${process.pid}-${msg.id}.heapprofile`;
+        if (!err) writeFileSync(file, JSON.stringify(r.profile));
+        session.disconnect();
+        process.send!({ type: 'answer', id: msg.id, value: err ? '' : file });
+      });
     } else if (msg.type === 'uptime') {
       // Milliseconds since the process started: the clock of --trace-gc's lines.
       process.send!({ type: 'answer', id: msg.id, value: performance.now() });
