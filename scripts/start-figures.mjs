@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from '../api/start-flags.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const api = join(root, 'api');
@@ -39,7 +40,7 @@ function memory(pid) {
 
 async function once(env) {
   const port = await freePort();
-  const argv = tsx ? ['--import', 'tsx', 'src/server.ts'] : ['--enable-source-maps', 'dist/server.js'];
+  const argv = tsx ? ['--import', 'tsx', 'src/server.ts'] : [...startFlags(), 'dist/server.js'];
   const t0 = performance.now();
   const child = spawn(process.execPath, argv, {
     cwd: api,

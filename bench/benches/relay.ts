@@ -83,6 +83,10 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
     // At its default log level (info), as it runs in production.
     ['parley', () => startParley({ ...RAISED_LIMITS, LOG_LEVEL: 'info' }), parleySystem, true],
   ];
+  // BENCH_PARLEY_B_FLAGS="--flag ...": a second Parley with those node flags, in the same
+  // rounds, so a V8 setting is judged by paired rounds rather than across runs.
+  const variant = process.env.BENCH_PARLEY_B_FLAGS?.split(/\s+/).filter(Boolean);
+  if (variant?.length) starts.push(['parley-b', () => startParley({ ...RAISED_LIMITS, LOG_LEVEL: 'info' }, variant), parleySystem, false]);
   const subjects: Subject[] = [];
   try {
     for (const [name, start, client, http] of starts) {
@@ -115,7 +119,7 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
   const by = Object.fromEntries(subjects.map((s) => [s.name, s.rounds]));
   const p = by.parley!;
   /** Median over rounds of Parley's figure / the reference's, with the medians of each side. */
-  const paired = (ref: string, pick: (f: RoundFigures) => number | undefined) => {
+  const paired = (ref: string, pick: (f: RoundFigures) => number | undefined, p = by.parley!) => {
     // A round where both lost everything says nothing about the ratio: it is left out.
     const ratios = p
       .map((f, i) => {
@@ -147,6 +151,18 @@ export async function relayBench(ctx: BenchContext): Promise<void> {
     row('HTTP p99 latency', 'ms', 'ws', 'node:http', (f) => f.httpP99, 'lower'),
     row('HTTP signals/s, none lost', '/s', 'ws', 'node:http', (f) => f.httpRate, 'higher', 0.5),
   );
+  if (by['parley-b']) {
+    for (const [metric, pick, better] of [
+      ['socket p50 latency', (f: RoundFigures) => f.p50, 'lower'],
+      ['socket p99 latency', (f: RoundFigures) => f.p99, 'lower'],
+      ['socket signals/s, none lost', (f: RoundFigures) => f.rate, 'higher'],
+    ] as const) {
+      const c = paired('ws', pick, by['parley-b']);
+      const r = compared('relay', `${metric} (Parley with ${variant!.join(' ')})`, metric.includes('/s') ? '/s' : 'ms', round(c.mine, 3), 'ws', round(c.theirs, 3), better, undefined, `median of ${c.ratios.length} paired rounds: ${c.ratios.map((x) => round(x, 2)).join(', ')}`);
+      r.ratio = c.ratio;
+      ctx.rows.push(r);
+    }
+  }
   ctx.details.relay = { socketPairs: SOCKET_PAIRS, httpPairs: HTTP_PAIRS, httpWindow: HTTP_WINDOW, rounds, systems: by };
   ctx.notes.push(
     `relay: ${rounds} rounds, systems in a random order each round; ratios are the median of per-round paired ratios. ` +

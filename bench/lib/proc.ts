@@ -11,6 +11,7 @@ import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from '../../api/start-flags.mjs';
 
 export const BENCH_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -190,12 +191,13 @@ export const RAISED_LIMITS = {
  * Parley's production app (api/src/app.ts) in a child, configured by environment as
  * server.ts is. With BENCH_DATABASE_URL set (a PostgreSQL URL whose user may create
  * databases), each start gets a fresh database there instead of embedded PGlite: on a
- * machine too loaded for PGlite's initdb to finish in time. BENCH_PARLEY_FLAGS adds node
- * flags to each Parley child.
+ * machine too loaded for PGlite's initdb to finish in time. It runs with the node flags of
+ * `pnpm start` (api/start-flags.mjs); BENCH_PARLEY_FLAGS adds more.
  */
 export async function startParley(env: Record<string, string> = {}, execArgv: string[] = []): Promise<ServerChild> {
-  // BENCH_PARLEY_FLAGS="--flag ...": node flags for every Parley child (trying V8 settings).
-  execArgv = [...(process.env.BENCH_PARLEY_FLAGS?.split(/\s+/).filter(Boolean) ?? []), ...execArgv];
+  // The node flags production runs with (`pnpm start`), then BENCH_PARLEY_FLAGS="--flag ..."
+  // (trying V8 settings), then the caller's.
+  execArgv = [...startFlags(), ...(process.env.BENCH_PARLEY_FLAGS?.split(/\s+/).filter(Boolean) ?? []), ...execArgv];
   // The web test build: the call benchmark reads window.__parley, which production pages lack.
   const web = join(REPO_ROOT, 'web', 'build-test');
   const admin = process.env.BENCH_DATABASE_URL;

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFlags } from '../../api/start-flags.mjs';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const API_DIR = join(REPO_ROOT, 'api');
@@ -137,8 +138,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (env.WEB_BUILD_DIR && !existsSync(join(env.WEB_BUILD_DIR, 'handler.js'))) {
     throw new Error(`No web build at ${env.WEB_BUILD_DIR}: run \`pnpm build:test\` first.`);
   }
-  // node itself, as `pnpm start` runs it (no pnpm in between, so a SIGKILL reaches the server).
-  const [command, args] = withParentDeathSignal(process.execPath, ['--enable-source-maps', SERVER_ENTRY]);
+  // node itself with `pnpm start`'s flags (no pnpm in between, so a SIGKILL reaches the server).
+  const [command, args] = withParentDeathSignal(process.execPath, [...startFlags(), SERVER_ENTRY]);
   const child = spawn(command, args, {
     cwd: API_DIR,
     env,
