@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { startFlags } from '../../api/start-flags.mjs';
 import { REPO_ROOT, WEB_TEST_BUILD_DIR } from '../support/server.js';
 
 const WEB_BUILD = join(REPO_ROOT, 'web', 'build');
@@ -39,5 +41,14 @@ describe('production build', () => {
   it('the server reads no test-only setting from the environment', () => {
     expect(filesContaining(built(API_BUILD), 'STUN_TEST_PORT_SHIFT')).toEqual([]);
     expect(filesContaining(built(API_BUILD), '__parley')).toEqual([]);
+  });
+});
+
+describe("pnpm start's node flags", () => {
+  it('keep the young generation from shrinking while idle, and this node accepts them', () => {
+    const flags = startFlags();
+    expect(flags).toEqual(expect.arrayContaining(['--enable-source-maps', '--min-semi-space-size=8', '--no-memory-reducer']));
+    // A node that rejects a flag exits with "bad option" instead of running.
+    expect(execFileSync(process.execPath, [...flags, '-p', '42'], { encoding: 'utf8' }).trim()).toBe('42');
   });
 });
