@@ -19,15 +19,20 @@ const out = process.argv[2] ?? '/dev/stdout';
 const TRIALS = Number(process.env.TRACE_TRIALS ?? 3);
 // For narrowing a run down: TRACE_SIZES=2, TRACE_KINDS=parley, TRACE_QUERY=bandwidth=off
 // (added to Parley's room URL), TRACE_ALL=1 (every trial's table, not only the last),
-// TRACE_BEFORE=10000 (also the events up to that many ms before the click: getUserMedia).
+// TRACE_BEFORE=10000 (also the events up to that many ms before the click: getUserMedia),
+// TRACE_BROWSERS=each (below).
 const SIZES = (process.env.TRACE_SIZES ?? '2,3').split(',').map(Number);
 const KINDS = (process.env.TRACE_KINDS ?? 'minimal,parley').split(',') as Kind[];
 const QUERY = process.env.TRACE_QUERY ? `?${process.env.TRACE_QUERY}` : '';
 const ALL = process.env.TRACE_ALL === '1';
 const script = readFileSync(join(BENCH_DIR, 'browser', 'trace.js'), 'utf8');
 
+// TRACE_BROWSERS=each: one Chromium per person (its own capture service and fake camera)
+// instead of one context per person in a shared browser.
+const EACH = process.env.TRACE_BROWSERS === 'each';
+
 async function open(browser: Browser, url: string, kind: Kind): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const context = await (EACH ? await launchChromium() : browser).newContext();
   await context.addInitScript(script);
   const page = await context.newPage();
   await page.goto(url);
@@ -85,7 +90,7 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
     for (const [t, who, e] of events) lines.push(`| ${t.toFixed(0)} | ${who} | ${e} |`);
     return lines;
   } finally {
-    for (const p of pages) await p.context.close();
+    for (const p of pages) await (EACH ? p.context.browser()!.close() : p.context.close());
   }
 }
 
