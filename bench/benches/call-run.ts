@@ -5,7 +5,8 @@
  * `connected` and to a decoded frame (videoWidth > 0) in every remote <video>, timed in
  * the page. Parley's room page against bench/browser/minimal.html on the bare ws relay,
  * both with the camera already open before the click (Parley's page opens it for its
- * preview; the minimal page's bench.prepare() does the same).
+ * preview, and we wait for its preview frame and ICE servers: ../lib/parley-page.ts; the
+ * minimal page's bench.prepare() opens the camera).
  * Usage: node --import tsx benches/call-run.ts OUT.json [--quick]
  */
 import { writeFileSync, existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../tests/support/browser.js';
 import { freeUdpPort, REPO_ROOT, startChild, startParley, type ServerChild } from '../lib/proc.js';
 import { parleySystem } from '../lib/clients/parley.js';
+import { parleyPageReady } from '../lib/parley-page.js';
 
 type Kind = 'minimal' | 'parley';
 interface Timing { connectedMs: number; firstFrameMs: number }
@@ -77,10 +79,13 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
       const context = await browser.newContext();
       contexts.push(context);
       const page = await context.newPage();
+      const ready = kind === 'parley' ? parleyPageReady(page) : null;
       await page.goto(url);
-      if (kind === 'parley') await page.getByRole('button', { name: 'Join call' }).waitFor();
       // Parley's room page takes the camera for its preview when it loads, before the
-      // click: the minimal page does the same, so neither timed join includes getUserMedia.
+      // click, and asks for the ICE servers: the click waits for both (as call-trace.ts
+      // does), and the minimal page opens its camera first, so neither timed join
+      // includes getUserMedia.
+      if (ready) await ready();
       else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
       last = await joinAndTime(page, kind, i);
     }

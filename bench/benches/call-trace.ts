@@ -13,30 +13,36 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../tests/support/browser.js';
 import { BENCH_DIR, freeUdpPort, startChild, startParley, type ServerChild } from '../lib/proc.js';
 import { parleySystem } from '../lib/clients/parley.js';
+import { parleyPageReady } from '../lib/parley-page.js';
 
 type Kind = 'minimal' | 'parley';
 const out = process.argv[2] ?? '/dev/stdout';
 const TRIALS = Number(process.env.TRACE_TRIALS ?? 3);
 // For narrowing a run down: TRACE_SIZES=2, TRACE_KINDS=parley, TRACE_QUERY=bandwidth=off
 // (added to Parley's room URL), TRACE_ALL=1 (every trial's table, not only the last),
-// TRACE_BEFORE=10000 (also the events up to that many ms before the click: getUserMedia).
+// TRACE_BEFORE=10000 (also the events up to that many ms before the click: getUserMedia),
+// TRACE_BROWSERS=each (below).
 const SIZES = (process.env.TRACE_SIZES ?? '2,3').split(',').map(Number);
 const KINDS = (process.env.TRACE_KINDS ?? 'minimal,parley').split(',') as Kind[];
 const QUERY = process.env.TRACE_QUERY ? `?${process.env.TRACE_QUERY}` : '';
 const ALL = process.env.TRACE_ALL === '1';
 const script = readFileSync(join(BENCH_DIR, 'browser', 'trace.js'), 'utf8');
 
+// TRACE_BROWSERS=each: one Chromium per person (its own capture service and fake camera)
+// instead of one context per person in a shared browser.
+const EACH = process.env.TRACE_BROWSERS === 'each';
+
 async function open(browser: Browser, url: string, kind: Kind): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+  const context = await (EACH ? await launchChromium() : browser).newContext();
   await context.addInitScript(script);
   const page = await context.newPage();
+  const ready = kind === 'parley' ? parleyPageReady(page) : null;
   await page.goto(url);
-  if (kind === 'parley') {
-    await page.getByRole('button', { name: 'Join call' }).waitFor();
-    // The room page asks for the camera for its preview before anyone clicks: wait for it,
-    // and have the minimal page do the same (bench.prepare), so neither click includes it.
-    await page.waitForFunction(() => (window as unknown as { __trace: [number, string][] }).__trace.some(([, e]) => e === 'media ready'));
-  } else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
+  // The room page asks for the camera for its preview (and for the ICE servers) before
+  // anyone clicks: wait for both, as benches/call-run.ts does, and have the minimal page
+  // open its camera (bench.prepare), so neither click includes getUserMedia.
+  if (ready) await ready();
+  else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
   return { context, page };
 }
 
@@ -85,7 +91,7 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
     for (const [t, who, e] of events) lines.push(`| ${t.toFixed(0)} | ${who} | ${e} |`);
     return lines;
   } finally {
-    for (const p of pages) await p.context.close();
+    for (const p of pages) await (EACH ? p.context.browser()!.close() : p.context.close());
   }
 }
 
