@@ -5,6 +5,20 @@
 const gc = (globalThis as { gc?: () => void }).gc;
 let profiler: import('node:inspector').Session | null = null;
 
+/** Stops the running profiler session, writes its profile to a temporary file and answers with its path ('' on failure). */
+async function stopProfiler(method: 'Profiler.stop' | 'HeapProfiler.stopSampling', extension: string, id: number): Promise<void> {
+  const session = profiler!;
+  profiler = null;
+  const { writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  session.post(method, (err, r: { profile: unknown }) => {
+    const file = `${tmpdir()}/parley-${process.pid}-${id}.${extension}`;
+    if (!err) writeFileSync(file, JSON.stringify(r.profile));
+    session.disconnect();
+    process.send!({ type: 'answer', id, value: err ? '' : file });
+  });
+}
+
 export function serveParent(ready: { port: number; stunPort?: number }): void {
   process.on('message', async (msg: { type: string; id: number }) => {
     if (msg.type === 'memory') {
@@ -37,16 +51,7 @@ export function serveParent(ready: { port: number; stunPort?: number }): void {
       await post('Profiler.start');
       process.send!({ type: 'answer', id: msg.id, value: true });
     } else if (msg.type === 'profile-stop') {
-      const session = profiler!;
-      profiler = null;
-      const { writeFileSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
-      session.post('Profiler.stop', (err, r) => {
-        const file = `${tmpdir()}/parley-${process.pid}-${msg.id}.cpuprofile`;
-        if (!err) writeFileSync(file, JSON.stringify(r.profile));
-        session.disconnect();
-        process.send!({ type: 'answer', id: msg.id, value: err ? '' : file });
-      });
+      await stopProfiler('Profiler.stop', 'cpuprofile', msg.id);
     } else if (msg.type === 'alloc-start') {
       // Only alloc-probe.ts asks: V8's sampling heap profiler, counting what minor and major
       // GCs collect too (every allocation sampled, not only what survives), until alloc-stop.
@@ -57,16 +62,7 @@ export function serveParent(ready: { port: number; stunPort?: number }): void {
         process.send!({ type: 'answer', id: msg.id, value: !err }),
       );
     } else if (msg.type === 'alloc-stop') {
-      const session = profiler!;
-      profiler = null;
-      const { writeFileSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
-      session.post('HeapProfiler.stopSampling', (err, r) => {
-        const file = `${tmpdir()}/parley-${process.pid}-${msg.id}.heapprofile`;
-        if (!err) writeFileSync(file, JSON.stringify(r.profile));
-        session.disconnect();
-        process.send!({ type: 'answer', id: msg.id, value: err ? '' : file });
-      });
+      await stopProfiler('HeapProfiler.stopSampling', 'heapprofile', msg.id);
     } else if (msg.type === 'uptime') {
       // Milliseconds since the process started: the clock of --trace-gc's lines.
       process.send!({ type: 'answer', id: msg.id, value: performance.now() });
