@@ -11,11 +11,10 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { parleySystem } from './lib/clients/parley.js';
-import { wsSystem } from './lib/clients/ws.js';
-import type { Conn, System } from './lib/clients/types.js';
-import { RAISED_LIMITS, startChild, startParley, type ServerChild } from './lib/proc.js';
-import { openLoop, overSocket, pingLatency } from './lib/signals.js';
+import type { System } from './lib/clients/types.js';
+import { bucket, wsThenParley } from './lib/profiles.js';
+import type { ServerChild } from './lib/proc.js';
+import { openLoop, overSocket, pairsOf, pingLatency } from './lib/signals.js';
 import { round, sleep, summarize } from './lib/stats.js';
 
 const RATE = Number(process.argv[2] ?? 10_000);
@@ -31,24 +30,6 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-}
-
-async function pairsOf(system: System, count: number): Promise<[Conn, Conn][]> {
-  const rooms = await system.rooms(count);
-  const pairs: [Conn, Conn][] = [];
-  for (const room of rooms) pairs.push([await system.join(room), await system.join(room)]);
-  return pairs;
-}
-
-/** Which package a frame's code belongs to. */
-function bucket(url: string, name: string): string {
-  if (!url) return name.startsWith('(') ? name : '(native)';
-  const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  const src = /\/api\/src\/(.+)$/.exec(url);
-  if (src) return 'parley:' + src[1]!.split('/')[0];
-  return url.replace(/^file:\/\//, '');
 }
 
 function summarise(file: string, signals: number): string {
@@ -85,37 +66,27 @@ function summarise(file: string, signals: number): string {
 }
 
 async function run(name: string, server: ServerChild, system: System, profile: boolean): Promise<string> {
-  try {
-    const [ping] = await pairsOf(system, 1);
-    const pairs = await pairsOf(system, PAIRS);
-    // Warm up (JIT, code caches), then measure latency and the fixed-rate window.
-    await openLoop(pairs, RATE, 1500, overSocket);
-    await sleep(300);
-    const latency = summarize(await pingLatency(ping![0], ping![1], 2000, overSocket));
-    if (profile) await server.profileStart();
-    const cpu0 = await server.cpu();
-    const load = loadavg()[0]!;
-    const r = await openLoop(pairs, RATE, SECONDS * 1000, overSocket);
-    const cpu = (await server.cpu()) - cpu0;
-    const file = profile ? await server.profileStop() : '';
-    const out = [
-      `## ${name}: ${RATE}/s for ${SECONDS} s (load average ${load.toFixed(2)})`,
-      `Delivered ${r.received} of ${r.sent} (${Math.round(r.perSecond)}/s, lost ${r.lost}, refused ${r.refused}, late ${r.late}); ` +
-        `server CPU ${round(cpu / 1000, 0)} ms = **${round(cpu / r.received, 1)} us per signal**; ` +
-        `one-at-a-time latency p50 ${round(latency.p50, 3)} ms, p99 ${round(latency.p99, 3)} ms.`,
-    ];
-    if (file) out.push('', summarise(file, r.received));
-    for (const [a, b] of [ping!, ...pairs]) (a.close(), b.close());
-    return out.join('\n');
-  } finally {
-    system.dispose();
-    await server.stop();
-  }
+  const [ping] = await pairsOf(system, 1);
+  const pairs = await pairsOf(system, PAIRS);
+  // Warm up (JIT, code caches), then measure latency and the fixed-rate window.
+  await openLoop(pairs, RATE, 1500, overSocket);
+  await sleep(300);
+  const latency = summarize(await pingLatency(ping![0], ping![1], 2000, overSocket));
+  if (profile) await server.profileStart();
+  const cpu0 = await server.cpu();
+  const load = loadavg()[0]!;
+  const r = await openLoop(pairs, RATE, SECONDS * 1000, overSocket);
+  const cpu = (await server.cpu()) - cpu0;
+  const file = profile ? await server.profileStop() : '';
+  const out = [
+    `## ${name}: ${RATE}/s for ${SECONDS} s (load average ${load.toFixed(2)})`,
+    `Delivered ${r.received} of ${r.sent} (${Math.round(r.perSecond)}/s, lost ${r.lost}, refused ${r.refused}, late ${r.late}); ` +
+      `server CPU ${round(cpu / 1000, 0)} ms = **${round(cpu / r.received, 1)} us per signal**; ` +
+      `one-at-a-time latency p50 ${round(latency.p50, 3)} ms, p99 ${round(latency.p99, 3)} ms.`,
+  ];
+  if (file) out.push('', summarise(file, r.received));
+  for (const [a, b] of [ping!, ...pairs]) (a.close(), b.close());
+  return out.join('\n');
 }
 
-const ws = await startChild('ws relay', 'ws-relay.ts');
-const wsReport = await run('bare ws', ws, wsSystem(ws.url), false);
-const parley = await startParley({ ...RAISED_LIMITS, LOG_LEVEL: 'info' });
-const parleyReport = await run('Parley', parley, parleySystem(parley.url), true);
-process.stdout.write(`${wsReport}\n\n${parleyReport}\n`);
-process.exit(0);
+await wsThenParley(run);

@@ -10,20 +10,13 @@
 import { parleySystem } from './lib/clients/parley.js';
 import type { Conn, System } from './lib/clients/types.js';
 import { RAISED_LIMITS, startParley } from './lib/proc.js';
-import { closedLoop, openLoop, overHttp, overSocket, pingLatency } from './lib/signals.js';
+import { closedLoop, openLoop, overHttp, overSocket, pairsOf, pingLatency } from './lib/signals.js';
 import { round, sleep, summarize } from './lib/stats.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const RATE = Number(process.argv[3] ?? 40_000);
 const IDLE_MS = Number(process.argv[4] ?? 0) * 1000;
 const flags = process.argv.filter((a) => a.startsWith('--'));
-
-async function pairsOf(system: System, count: number): Promise<[Conn, Conn][]> {
-  const rooms = await system.rooms(count);
-  const pairs: [Conn, Conn][] = [];
-  for (const room of rooms) pairs.push([await system.join(room), await system.join(room)]);
-  return pairs;
-}
 
 const server = await startParley({ ...RAISED_LIMITS, LOG_LEVEL: 'info' }, flags);
 const system = parleySystem(server.url);

@@ -17,7 +17,7 @@ import { parleySystem } from '../lib/clients/parley.js';
 import { wsSystem } from '../lib/clients/ws.js';
 import { socketIoSystem } from '../lib/clients/socketio.js';
 import { RAISED_LIMITS, startChild, startParley, type ServerChild } from '../lib/proc.js';
-import { closedLoop, lossFreeRate, overHttp, overSocket, pingLatency, type Trial } from '../lib/signals.js';
+import { closedLoop, lossFreeRate, overHttp, overSocket, pairsOf, pingLatency, type Trial } from '../lib/signals.js';
 import { compared } from '../lib/report.js';
 import { median, round, shuffled, summarize } from '../lib/stats.js';
 
@@ -48,13 +48,6 @@ interface Subject {
   pairs: [Conn, Conn][];
   http: boolean;
   rounds: RoundFigures[];
-}
-
-async function pairsOf(system: System, count: number): Promise<[Conn, Conn][]> {
-  const rooms = await system.rooms(count);
-  const pairs: [Conn, Conn][] = [];
-  for (const room of rooms) pairs.push([await system.join(room), await system.join(room)]);
-  return pairs;
 }
 
 async function measure(s: Subject, quick: boolean, perRound: number): Promise<RoundFigures> {
