@@ -74,6 +74,13 @@ export class BandwidthController {
   #timer: ReturnType<typeof setInterval> | null = null;
   #ticking = false;
   #stopped = false;
+  /**
+   * What each sender was last set to (or found at). getParameters() is a synchronous call
+   * into WebRTC's signaling thread: while that thread is busy (a join's offers and
+   * answers) it blocks the page for up to a couple of hundred ms, so a tick that decides
+   * what is already set does not ask (docs/call-setup.md).
+   */
+  readonly #applied = new WeakMap<RTCRtpSender, Encoding>();
   /** setParameters failures so far (the test hook reads it). */
   applyErrors = 0;
   /** The last of them, name and message (the test hook reads it). */
@@ -219,6 +226,8 @@ export class BandwidthController {
   }
 
   async #set(sender: RTCRtpSender, enc: Encoding): Promise<void> {
+    const applied = this.#applied.get(sender);
+    if (applied && same(applied, enc)) return;
     // A negotiation that completes between getParameters and setParameters makes the
     // parameters stale (InvalidModificationError, or InvalidStateError when Chromium drops
     // what getParameters gave): read them again and retry, once.
@@ -227,9 +236,12 @@ export class BandwidthController {
         const params = sender.getParameters();
         const current = params.encodings?.[0];
         // No encodings until negotiation has made the sender real: the next tick retries.
-        if (!current || same(current, enc)) return;
-        Object.assign(current, enc);
-        await sender.setParameters(params);
+        if (!current) return;
+        if (!same(current, enc)) {
+          Object.assign(current, enc);
+          await sender.setParameters(params);
+        }
+        this.#applied.set(sender, { ...enc });
         return;
       } catch (err) {
         if (attempt === 0 && ['InvalidModificationError', 'InvalidStateError'].includes((err as Error).name)) continue;
