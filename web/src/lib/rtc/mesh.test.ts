@@ -65,6 +65,32 @@ describe('Mesh', () => {
   });
 });
 
+describe('Mesh on a Welcome', () => {
+  it('sends the offers before the page hears of the call (its render would hold them back)', async () => {
+    const { presence, sent, handlers } = mesh();
+    const order: string[] = [];
+    vi.mocked(handlers.roster).mockImplementation(() => void order.push(`roster after ${sent.filter((s) => s.kind === 'OFFER').length} offers`));
+    presence().welcome(member('m'), [member('a'), member('m'), member('z')]);
+    expect(handlers.roster).not.toHaveBeenCalled();
+    expect(handlers.peerState).not.toHaveBeenCalled();
+    await settle();
+    expect(order).toEqual(['roster after 2 offers']);
+    expect(vi.mocked(handlers.peerState).mock.calls.map((c) => c[0]).sort()).toEqual(['a', 'z']);
+  });
+
+  it('shows the call alone at once, and a stale Welcome never', async () => {
+    const alone = mesh();
+    alone.presence().welcome(member('m'), [member('m')]);
+    expect(alone.handlers.roster).toHaveBeenCalledTimes(1);
+
+    const { presence, handlers } = mesh();
+    presence().welcome(member('m'), [member('a'), member('m')]);
+    presence().welcome(member('q'), [member('a'), member('q')]); // the resume came too late
+    await settle();
+    expect(vi.mocked(handlers.roster).mock.calls.map((c) => c[1].id)).toEqual(['q']);
+  });
+});
+
 describe('Mesh after a resume', () => {
   afterEach(() => {
     vi.useRealTimers();

@@ -66,6 +66,9 @@ export interface MeshOptions {
 
 type MeshChannel = SignalingChannel & { leave(): void; setMedia?(patch: Partial<MediaState>): void; sendChat?(text: string): Promise<void> };
 
+/** The longest the page waits after a Welcome for our offers before it shows the call. */
+export const UI_AFTER_OFFERS_MAX_MS = 500;
+
 /** How many closed Peers the test hook can still inspect. */
 const DEPARTED_KEPT = 16;
 
@@ -184,8 +187,32 @@ export class Mesh {
     this.#members.clear();
     for (const p of participants) this.#members.set(p.id, p);
     this.#members.set(me.id, me);
-    this.#roster();
-    for (const p of participants) if (p.id !== me.id) this.#peer(p.id).start();
+    // The offers first, the page after them: telling the page makes it render everyone's
+    // tiles, the longest task of a join on a busy machine, and an offer that finished
+    // behind it would wait for it. So the page hears of the Welcome once every offer is
+    // on its way (or after UI_AFTER_OFFERS_MAX_MS), and renders while the offers travel
+    // (docs/call-setup.md).
+    const offers: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const p of participants) {
+      if (p.id === me.id) continue;
+      fresh.push(p.id);
+      offers.push(this.#peer(p.id, false).start());
+    }
+    if (offers.length === 0) return this.#roster();
+    const welcome = this.#counters.welcomes;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, UI_AFTER_OFFERS_MAX_MS)));
+    void Promise.race([Promise.allSettled(offers), cap]).then(() => {
+      clearTimeout(timer);
+      // A later Welcome or leaving made this one stale.
+      if (this.#counters.welcomes !== welcome || this.#left) return;
+      for (const id of fresh) {
+        const peer = this.#peers.get(id);
+        if (peer) this.#options.handlers.peerState(id, peer.state);
+      }
+      this.#roster();
+    });
   }
 
   /** Same participant on a new socket: keep every Peer, reconcile who is here. */
@@ -239,8 +266,11 @@ export class Mesh {
     this.#peer(from).handleSignal(kind, payload);
   }
 
-  /** The Peer for a participant, created (not started) when there is none. */
-  #peer(id: string): Peer {
+  /**
+   * The Peer for a participant, created (not started) when there is none. `announce`:
+   * false when the caller tells the page about it later (#onWelcome).
+   */
+  #peer(id: string, announce = true): Peer {
     const existing = this.#peers.get(id);
     if (existing) return existing;
     const me = this.#me!;
@@ -270,7 +300,7 @@ export class Mesh {
     peer.on('error', (err) => handlers.peerError?.(id, err));
     this.#peers.set(id, peer);
     this.#bandwidth.add(id, peer);
-    handlers.peerState(id, peer.state);
+    if (announce) handlers.peerState(id, peer.state);
     return peer;
   }
 

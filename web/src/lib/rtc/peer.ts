@@ -112,7 +112,10 @@ export class Peer {
     this.#iceRestartRetryMs = options.iceRestartRetryMs ?? ICE_RESTART_RETRY_MS;
     const create = options.createConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     this.#pc = create(options.configuration);
-    this.#pc.addEventListener('negotiationneeded', () => void this.#offer());
+    this.#pc.addEventListener('negotiationneeded', () => {
+      // start() offers without waiting for this event; its offer is already under way.
+      if (!this.#makingOffer) void this.#offer();
+    });
     this.#pc.addEventListener('icecandidate', (e) => {
       this.#signal('ICE_CANDIDATE', e.candidate ? e.candidate.toJSON() : null);
     });
@@ -168,9 +171,12 @@ export class Peer {
 
   /**
    * Starts the call from this side: one audio and one video transceiver, sending our
-   * tracks where we have them. Fires negotiationneeded, hence an offer.
+   * tracks where we have them, and the offer at once. (negotiationneeded would come as a
+   * task of its own, behind whatever the page does next: on a join, rendering the call
+   * screen. The browser does not fire it while this offer is pending or unanswered.)
+   * Resolves once the offer is handed to `send` (or failed: reported as an error).
    */
-  start(): void {
+  start(): Promise<void> {
     this.#openControl();
     for (const kind of KINDS) {
       const track = this.#localTrack(kind);
@@ -181,6 +187,7 @@ export class Peer {
       this.#senders.set(kind, transceiver.sender);
     }
     this.#syncScreen();
+    return this.#offer();
   }
 
   /**
@@ -284,30 +291,42 @@ export class Peer {
     } else {
       await pc.setRemoteDescription(desc);
     }
-    await this.#flushCandidates();
+    // The candidates that came early, our tracks and the answer are queued together on
+    // the connection's operations chain: no wait on the page between them (a busy page,
+    // rendering the newcomer's tile, would hold each step back).
+    const flushed = this.#flushCandidates();
     if (desc.type === 'offer') {
       // The answer then carries the offerer's data section: no negotiation of our own.
       if (/^m=application /m.test(desc.sdp ?? '')) this.#openControl();
-      await this.#attachToOffer();
+      const attached = this.#attachToOffer();
+      attached.catch(() => undefined); // awaited below, unless the answer fails first
       await pc.setLocalDescription();
       this.#signal('ANSWER', description(pc.localDescription));
+      await attached;
       // A screen shared before this link existed goes out once the camera's m-lines are set.
       this.#syncScreen();
     }
+    await flushed;
   }
 
-  /** The answering side sends its tracks on the transceivers the offer created. */
-  async #attachToOffer(): Promise<void> {
+  /**
+   * The answering side sends its tracks on the transceivers the offer created. Direction
+   * and streams are set at once (the answer reads them); the tracks as soon as the
+   * browser takes them, without holding the answer back.
+   */
+  #attachToOffer(): Promise<void> {
+    const replaced: Promise<void>[] = [];
     for (const transceiver of this.#pc.getTransceivers()) {
       const kind = transceiver.receiver.track.kind as MediaKind;
       if (transceiver.currentDirection === 'stopped' || this.#senders.has(kind) || !KINDS.includes(kind)) continue;
       this.#senders.set(kind, transceiver.sender);
       transceiver.direction = 'sendrecv';
       const track = this.#localTrack(kind);
-      if (track) await transceiver.sender.replaceTrack(track);
+      if (track) replaced.push(transceiver.sender.replaceTrack(track));
       // So the remote side's track event carries our stream (msid in the answer).
       transceiver.sender.setStreams?.(this.#localStream);
     }
+    return Promise.all(replaced).then(() => undefined);
   }
 
   async #onCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
@@ -320,10 +339,11 @@ export class Peer {
     await this.#applyCandidate(entry);
   }
 
+  /** Adds the candidates that came before a remote description, all at once (they stay in order on the operations chain). */
   async #flushCandidates(): Promise<void> {
     const pending = this.#pending;
     this.#pending = [];
-    for (const entry of pending) await this.#applyCandidate(entry);
+    await Promise.all(pending.map((entry) => this.#applyCandidate(entry)));
   }
 
   async #applyCandidate({ candidate, ignored }: PendingCandidate): Promise<void> {
