@@ -44,7 +44,7 @@ export class SpeakerSampler {
         links.map(async ([id, pc]) => {
           if (this.muted(id)) return this.#detector.forget(id);
           const receiver = pc.getReceivers().find((r) => r.track?.kind === 'audio');
-          if (!receiver || pc.connectionState === 'closed') return;
+          if (!receiver || pc.connectionState !== 'connected') return; // no sound comes otherwise
           const reading: AudioReading = {};
           (await receiver.getStats()).forEach((s: Record<string, unknown>) => {
             if (s.type !== 'inbound-rtp') return;

@@ -50,7 +50,9 @@ export class StatsSampler {
       for (const id of this.#last.keys()) if (!live.has(id)) this.#last.delete(id);
       await Promise.all(
         links.map(async ([id, pc]) => {
-          if (pc.connectionState === 'closed') return;
+          // Nothing to measure before the link first connects (and reading a report costs
+          // the page a few ms per link, when a join keeps it busiest).
+          if (pc.connectionState === 'closed' || pc.connectionState === 'new' || pc.connectionState === 'connecting') return;
           const report = await pc.getStats();
           const sample = readLinkStats(report.values() as Iterable<Record<string, unknown>>, performance.now());
           const quality = linkQuality(this.#last.get(id) ?? null, sample, this.videoExpected(id));
