@@ -26,15 +26,30 @@ const TRIALS = quick ? 2 : 3;
 const SIZES = [2, 3];
 const log = (m: string) => process.stderr.write(`  [call] ${m}\n`);
 
+/**
+ * Added to every page of both kinds before its own scripts: keeps the page's
+ * RTCPeerConnections, so "every peer connected" is read the same way in both (the
+ * connection's cached iceConnectionState). Parley's test hook is not polled for it: its
+ * peer snapshots read each connection's descriptions, which a 2 ms poll turns into work
+ * the minimal page's bench.peers() never does.
+ */
+const KEEP_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  const kept = (window.__benchConnections = []);
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      kept.push(this);
+    }
+  };
+})();`;
+
 /** Joins in the page and resolves with the times, measured by a 2 ms poll in the page itself. */
 async function joinAndTime(page: Page, kind: Kind, expected: number): Promise<Timing> {
   return page.evaluate(
     ([kind, expected]) =>
       new Promise<Timing>((resolve, reject) => {
-        const w = window as unknown as {
-          __parley?: { me(): string | null; peers(): { iceConnectionState: string }[] };
-          bench?: { join(): Promise<void>; me(): string | null; peers(): { iceConnectionState: string }[] };
-        };
+        const w = window as unknown as { __benchConnections: RTCPeerConnection[]; bench?: { join(): Promise<void> } };
         const t0 = performance.now();
         if (kind === 'parley') {
           const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Join call');
@@ -45,18 +60,16 @@ async function joinAndTime(page: Page, kind: Kind, expected: number): Promise<Ti
         let firstFrameMs = -1;
         const timer = setInterval(() => {
           const now = performance.now() - t0;
-          const hook = kind === 'parley' ? w.__parley : w.bench;
-          const me = hook?.me() ?? null;
-          const peers = hook?.peers() ?? [];
-          if (connectedMs < 0 && me && peers.length >= expected && peers.every((p) => ['connected', 'completed'].includes(p.iceConnectionState))) connectedMs = now;
+          const peers = w.__benchConnections.filter((pc) => pc.connectionState !== 'closed');
+          if (connectedMs < 0 && peers.length >= expected && peers.every((p) => ['connected', 'completed'].includes(p.iceConnectionState))) connectedMs = now;
           const videos = [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-id]')];
-          if (firstFrameMs < 0 && me && videos.length >= expected && videos.every((v) => v.videoWidth > 0)) firstFrameMs = now;
+          if (firstFrameMs < 0 && videos.length >= expected && videos.every((v) => v.videoWidth > 0)) firstFrameMs = now;
           if (connectedMs >= 0 && firstFrameMs >= 0) {
             clearInterval(timer);
             resolve({ connectedMs, firstFrameMs });
           } else if (now > 30_000) {
             clearInterval(timer);
-            reject(new Error(`not connected after 30 s: ${peers.length}/${expected} peers ${JSON.stringify(peers)}, ${videos.length} videos`));
+            reject(new Error(`not connected after 30 s: ${peers.length}/${expected} peers (${peers.map((p) => p.iceConnectionState).join(', ')}), ${videos.length} videos`));
           }
         }, 2);
       }),
@@ -78,6 +91,7 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
     for (let i = 0; i < size; i++) {
       const context = await browser.newContext();
       contexts.push(context);
+      await context.addInitScript(KEEP_CONNECTIONS);
       const page = await context.newPage();
       const ready = kind === 'parley' ? parleyPageReady(page) : null;
       await page.goto(url);
