@@ -22,7 +22,7 @@ interface Timing { connectedMs: number; firstFrameMs: number }
 
 const out = process.argv[2]!;
 const quick = process.argv.includes('--quick');
-const TRIALS = quick ? 2 : 3;
+const TRIALS = quick ? 2 : 5;
 const SIZES = [2, 3];
 const log = (m: string) => process.stderr.write(`  [call] ${m}\n`);
 
