@@ -23,9 +23,14 @@ export function parleyPageReady(page: Page): () => Promise<void> {
       timeout: 30_000,
       polling: 10,
     });
-    await Promise.race([
-      iceServers,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('the ICE servers were not answered on the socket within 30 s')), 30_000)),
-    ]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        iceServers,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the ICE servers were not answered on the socket within 30 s')), 30_000))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
