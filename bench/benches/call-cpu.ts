@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../tests/support/browser.js';
 import { parleySystem } from '../lib/clients/parley.js';
-import { parleyPageReady } from '../lib/parley-page.js';
+import { gotoReadyToJoin } from '../lib/parley-page.js';
 import { freeUdpPort, startChild, startParley } from '../lib/proc.js';
 
 type Kind = 'minimal' | 'parley';
@@ -77,11 +77,7 @@ try {
         const context = await browser.newContext();
         contexts.push(context);
         const page = await context.newPage();
-        const ready = kind === 'parley' ? parleyPageReady(page) : null;
-        await page.goto(url);
-        // Camera open before the click on both pages, as in benches/call-run.ts.
-        if (ready) await ready();
-        else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
+        await gotoReadyToJoin(page, url, kind); // camera open before the click, as in call-run.ts
         if (i === SIZE - 1) {
           await new Promise((r) => setTimeout(r, 2_000)); // the others' call settles first
           before = chromiumCpu();

@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../tests/support/browser.js';
 import { freeUdpPort, REPO_ROOT, startChild, startParley, type ServerChild } from '../lib/proc.js';
 import { parleySystem } from '../lib/clients/parley.js';
-import { parleyPageReady } from '../lib/parley-page.js';
+import { gotoReadyToJoin } from '../lib/parley-page.js';
 
 type Kind = 'minimal' | 'parley';
 interface Timing { connectedMs: number; firstFrameMs: number }
@@ -93,14 +93,11 @@ async function trial(browser: Browser, server: ServerChild, kind: Kind, size: nu
       contexts.push(context);
       await context.addInitScript(KEEP_CONNECTIONS);
       const page = await context.newPage();
-      const ready = kind === 'parley' ? parleyPageReady(page) : null;
-      await page.goto(url);
       // Parley's room page takes the camera for its preview when it loads, before the
       // click, and asks for the ICE servers: the click waits for both (as call-trace.ts
       // does), and the minimal page opens its camera first, so neither timed join
       // includes getUserMedia.
-      if (ready) await ready();
-      else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
+      await gotoReadyToJoin(page, url, kind);
       last = await joinAndTime(page, kind, i);
     }
     return last!;

@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../tests/support/browser.js';
 import { BENCH_DIR, freeUdpPort, startChild, startParley, type ServerChild } from '../lib/proc.js';
 import { parleySystem } from '../lib/clients/parley.js';
-import { parleyPageReady } from '../lib/parley-page.js';
+import { gotoReadyToJoin } from '../lib/parley-page.js';
 
 type Kind = 'minimal' | 'parley';
 const out = process.argv[2] ?? '/dev/stdout';
@@ -36,13 +36,10 @@ async function open(browser: Browser, url: string, kind: Kind): Promise<{ contex
   const context = await (EACH ? await launchChromium() : browser).newContext();
   await context.addInitScript(script);
   const page = await context.newPage();
-  const ready = kind === 'parley' ? parleyPageReady(page) : null;
-  await page.goto(url);
   // The room page asks for the camera for its preview (and for the ICE servers) before
   // anyone clicks: wait for both, as benches/call-run.ts does, and have the minimal page
   // open its camera (bench.prepare), so neither click includes getUserMedia.
-  if (ready) await ready();
-  else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
+  await gotoReadyToJoin(page, url, kind);
   return { context, page };
 }
 

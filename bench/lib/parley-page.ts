@@ -34,3 +34,15 @@ export function parleyPageReady(page: Page): () => Promise<void> {
     }
   };
 }
+
+/**
+ * Opens `url` in `page` and waits until a click would join with the camera already open:
+ * Parley's room page as parleyPageReady() says, the minimal page (bench/browser/minimal.html)
+ * once its bench.prepare() has the camera. So neither timed join includes getUserMedia.
+ */
+export async function gotoReadyToJoin(page: Page, url: string, kind: 'minimal' | 'parley'): Promise<void> {
+  const ready = kind === 'parley' ? parleyPageReady(page) : null;
+  await page.goto(url);
+  if (ready) await ready();
+  else await page.evaluate(() => (window as unknown as { bench: { prepare(): Promise<void> } }).bench.prepare());
+}

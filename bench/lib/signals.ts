@@ -6,7 +6,6 @@
 import type { Conn, System } from './clients/types.js';
 import { sleep, until } from './stats.js';
 
-/** An ICE candidate as browsers send it, tagged with a sequence number. */
 /** `count` rooms of a sender and a recipient each, joined one after the other. */
 export async function pairsOf(system: System, count: number): Promise<[Conn, Conn][]> {
   const rooms = await system.rooms(count);
@@ -15,6 +14,7 @@ export async function pairsOf(system: System, count: number): Promise<[Conn, Con
   return pairs;
 }
 
+/** An ICE candidate as browsers send it, tagged with a sequence number. */
 export function candidate(seq: number): string {
   return (
     '{"candidate":"candidate:842163049 1 udp 1677729535 127.0.0.1 50123 typ host generation 0 ufrag sXn4 network-cost 999",' +
